@@ -1,0 +1,29 @@
+/* cli.h - the subcommands behind `marketsim COMMAND`.
+ *
+ * Each returns the process exit status: 0 success, 1 runtime failure,
+ * 2 usage or config error, 130 interrupted. argv[0] is the command name.
+ * Only main() exits; commands print their own one-line errors on stderr.
+ */
+#ifndef MARKETSIM_CLI_H
+#define MARKETSIM_CLI_H
+
+enum { MS_EXIT_OK = 0, MS_EXIT_FAIL = 1, MS_EXIT_USAGE = 2, MS_EXIT_INTERRUPTED = 130 };
+
+int ms_cli_run(int argc, char **argv);
+int ms_cli_validate(int argc, char **argv);
+int ms_cli_schema(int argc, char **argv);
+int ms_cli_sweep(int argc, char **argv);
+int ms_cli_merge(int argc, char **argv);
+int ms_cli_bench(int argc, char **argv);
+
+/* `marketsim bench market ...`, dispatched from ms_cli_bench. */
+int ms_cli_bench_market(int argc, char **argv);
+
+/* Prints a usage error as one line and returns MS_EXIT_USAGE. */
+int ms_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Version string, e.g. "0.1.0 (git 1a2b3c4d5e6f)". */
+const char *ms_cli_version(void);
+
+#endif

@@ -1,0 +1,65 @@
+/* eventq.h - the pending-event set: a 4-ary min-heap of events by value.
+ *
+ * Order is (time, priority, insertion sequence): equal times fire by
+ * ascending priority, then first-in first-out. The sequence number only goes
+ * up, so the order never depends on heap accidents. Events are stored by
+ * value; never keep a pointer into the queue across a push.
+ */
+#ifndef MARKETSIM_EVENTQ_H
+#define MARKETSIM_EVENTQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "marketsim/error.h"
+
+/* A compact event record (32 bytes). `type` selects the handler; `target`
+ * and `data` are the payload: an entity index and a model-defined word
+ * (e.g. an index into model-owned storage, or a generation counter for lazy
+ * invalidation). `key` packs priority (high 16 bits) and sequence. */
+typedef struct {
+    double time;
+    uint64_t key;
+    uint32_t type;
+    uint32_t target;
+    uint64_t data;
+} ms_event;
+
+/* The handle of a scheduled event: its sequence number. */
+typedef uint64_t ms_event_handle;
+
+#define MS_EVENTQ_SEQ_BITS 48
+#define MS_EVENT_PRIORITY(ev) ((uint16_t)((ev)->key >> MS_EVENTQ_SEQ_BITS))
+#define MS_EVENT_HANDLE(ev) ((ev)->key & ((UINT64_C(1) << MS_EVENTQ_SEQ_BITS) - 1))
+
+typedef struct ms_eventq ms_eventq;
+
+/* Creates an empty queue with room for `capacity` events (it grows).
+ * Returns NULL when out of memory. */
+ms_eventq *ms_eventq_create(size_t capacity);
+/* Frees the queue; NULL is a no-op. */
+void ms_eventq_destroy(ms_eventq *q);
+
+/* Inserts a copy of ev, setting its key from `priority` and the next
+ * sequence number; the handle is stored in *handle when not NULL.
+ * Returns MS_ENOMEM when growing fails (the queue is unchanged). */
+ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
+                         ms_event_handle *handle);
+/* Removes the first live event into *out; returns 0 when empty, 1 otherwise.
+ * Cancelled events are dropped silently on the way. */
+int ms_eventq_pop(ms_eventq *q, ms_event *out);
+/* Copies the first live event into *out without removing it; 0 when empty. */
+int ms_eventq_peek(ms_eventq *q, ms_event *out);
+/* Live events pending (scheduled minus fired minus cancelled). */
+size_t ms_eventq_size(const ms_eventq *q);
+/* Largest number of records the heap ever held. */
+size_t ms_eventq_high_water(const ms_eventq *q);
+/* Cancels a pending event by handle: it will be skipped when it reaches the
+ * top. Cancelling an event that already fired or was cancelled is a caller
+ * error reported as MS_ESTATE. Returns MS_ENOMEM if the cancel set cannot
+ * grow. */
+ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle);
+/* Removes every event; sequence numbers keep counting up. */
+void ms_eventq_clear(ms_eventq *q);
+
+#endif

@@ -1,0 +1,237 @@
+/* scenario.h - the validated, immutable description of one market world.
+ *
+ * ms_scenario is a plain value: fixed-size arrays, indices instead of
+ * pointers, ids copied out of libconfig. It can be copied with memcpy and
+ * shared read-only between threads. The loader (sim/scenario/) builds it
+ * from a libconfig file plus --set overrides, validating every key against
+ * one schema table; the model reads it and never sees libconfig.
+ *
+ * Units: time in months (month 0 = simulation start), money in $M a year,
+ * probabilities in [0,1], utilities dimensionless.
+ */
+#ifndef MARKETSIM_SCENARIO_H
+#define MARKETSIM_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "marketsim/error.h"
+
+#define MS_ID_LEN 32
+#define MS_MAX_CLOUDS 16 /* offers are bitmasks over clouds */
+#define MS_MAX_VENDORS 16
+#define MS_MAX_PRODUCTS 64
+#define MS_MAX_SEGMENTS 16
+#define MS_MAX_REGIMES 16
+#define MS_MAX_RULES 32 /* per regime */
+#define MS_MAX_SCHEDULE 32
+#define MS_MAX_EVENTS 128
+#define MS_PACKAGING_DIMS 5 /* governance, integration, persistence, observability, compliance */
+#define MS_ANY (-1)         /* wildcard in rules; "no regime" in switches */
+
+typedef enum {
+    MS_CLASS_STATELESS_API = 0,
+    MS_CLASS_STATEFUL_AGENT,
+    MS_CLASS_FIRST_PARTY_APP,
+    MS_CLASS_COUNT
+} ms_product_class;
+
+/* What a regime says of an offer (a product on a cloud). */
+typedef enum {
+    MS_OFFER_ALLOWED = 0,
+    MS_OFFER_CONTESTED, /* sold, but carries the dispute's legal uncertainty */
+    MS_OFFER_BLOCKED,   /* cannot be bought */
+    MS_OFFER_ROUTED,    /* hosted on the cloud, model calls served from route_cloud */
+    MS_OFFER_STATE_COUNT
+} ms_offer_state;
+
+typedef enum {
+    MS_OUTCOME_STOCHASTIC = 0, /* drawn through the state machine */
+    MS_OUTCOME_AMENDED,
+    MS_OUTCOME_SETTLED,
+    MS_OUTCOME_INJUNCTION,
+    MS_OUTCOME_PLAINTIFF_WINS,
+    MS_OUTCOME_DISMISSED,
+    MS_OUTCOME_NONE, /* the threat is never resolved within the horizon */
+    MS_OUTCOME_COUNT
+} ms_outcome;
+
+typedef enum {
+    MS_EXO_PRICE_CHANGE = 0, /* product (or all of a cloud's offers): price *= value */
+    MS_EXO_MODEL_RELEASE,    /* product quality += value (clamped to [0,1]) */
+    MS_EXO_PARTNERSHIP,      /* product becomes offered on cloud */
+    MS_EXO_OUTAGE,           /* cloud reliability penalty `value` for `duration` months */
+    MS_EXO_CAPACITY_SHOCK,   /* cloud capacity *= value for `duration` months */
+    MS_EXO_CLARIFYING_STATEMENT, /* legal uncertainty *= value from then on */
+    MS_EXO_LAUNCH,           /* product launches now (overrides launch_month) */
+    MS_EXO_COUNT
+} ms_exo_type;
+
+typedef struct {
+    char id[MS_ID_LEN];
+    double initial_share; /* share of AI spend at month 0; clouds sum to 1 */
+    double price_index;   /* multiplies every offer's price on this cloud */
+    double capacity;      /* max new commitments a month; 0 = unlimited */
+    double sla;           /* availability, e.g. 0.999 */
+    double residency;     /* data-residency coverage in [0,1] */
+} ms_cloud;
+
+typedef struct {
+    char id[MS_ID_LEN];
+    double initial_share; /* share of AI spend at month 0; vendors sum to 1 */
+} ms_vendor;
+
+typedef struct {
+    char id[MS_ID_LEN];
+    int vendor;             /* index into vendors */
+    ms_product_class klass;
+    double quality;         /* [0,1] */
+    double packaging[MS_PACKAGING_DIMS]; /* [0,1] each */
+    double price;           /* price per unit of workload (index, 1 = market average) */
+    int launch_month;       /* offered from this month on */
+    uint32_t clouds;        /* bitmask of clouds it is offered on */
+} ms_product;
+
+/* One rule of a regime. A field equal to MS_ANY matches anything. Rules are
+ * tried in file order; the first match decides; no match means ALLOWED. */
+typedef struct {
+    int vendor, klass, product, cloud;
+    ms_offer_state state;
+    int route_cloud;     /* ROUTED: where model calls are served (index) */
+    double route_share;  /* ROUTED: share of spend that goes to route_cloud */
+    double route_penalty;/* ROUTED: utility penalty (latency, price) */
+} ms_rule;
+
+typedef struct {
+    char id[MS_ID_LEN];
+    int n_rules;
+    ms_rule rules[MS_MAX_RULES];
+} ms_regime;
+
+typedef struct {
+    double month;
+    int regime; /* index into regimes */
+} ms_schedule_entry;
+
+typedef struct {
+    int enabled;
+    ms_outcome outcome;
+    double trigger_month;  /* LATENT -> THREAT */
+    int product;           /* the contested product (index) */
+    int cloud;             /* the contested cloud (index) */
+    /* branch probabilities */
+    double p_amend;        /* NEGOTIATION -> AMENDED, else FILED */
+    double p_pi_motion;    /* FILED: a preliminary-injunction motion is made */
+    double p_pi_grant;     /* the motion is granted */
+    double p_settle;       /* FILED -> SETTLED */
+    double p_trial;        /* FILED -> TRIAL; DISMISSED takes 1 - settle - trial */
+    double p_plaintiff_wins; /* at trial */
+    /* lognormal timings: medians in months, one log-sd for all */
+    double negotiation_months; /* THREAT/NEGOTIATION -> AMENDED or FILED */
+    double pi_months;
+    double settle_months;
+    double trial_months;
+    double dismiss_months;
+    double timing_sigma;
+    /* legal uncertainty on contested offers, per state */
+    double sigma_threat, sigma_negotiation, sigma_filed, sigma_injunction;
+    /* regime each terminal outcome switches to (MS_ANY = no switch) */
+    int regime_amended, regime_settled, regime_injunction, regime_plaintiff_wins,
+        regime_dismissed;
+} ms_dispute;
+
+typedef struct {
+    char id[MS_ID_LEN];
+    double share;          /* share of buyers; segments sum to 1 */
+    int regulated;         /* 0/1 */
+    double risk_aversion;  /* lambda_s */
+    double beta_packaging; /* bG_s */
+    double eval_months;    /* median evaluation time */
+    double authorization_months; /* extra delay (public sector), 0 otherwise */
+    double spend_median;   /* annual AI spend, $M (lognormal) */
+    double spend_sigma;
+    int multihoming_cap;   /* m_s: max offers a buyer splits over */
+    double defer_utility;  /* u0_s */
+    double min_sla;        /* offers on clouds below this are infeasible */
+    double min_residency;
+} ms_segment;
+
+typedef struct {
+    double beta_quality;   /* bQ */
+    double beta_price;     /* bP */
+    double beta_momentum;  /* bM */
+    double nest_scale;     /* mu in (0,1] */
+    double kappa;          /* defer utility lost per month deferred */
+    double switching_cost[MS_CLASS_COUNT]; /* x annual spend, by product class */
+    double diversification; /* multi-homing bonus per unit of sigma_bar */
+    double bass_p, bass_q;  /* per year */
+    double defer_review_months;
+    double eval_sigma;      /* log-sd of evaluation times */
+    double regulated_eval_multiplier;
+    double term_months;     /* planned commitment term T_i */
+} ms_decision;
+
+typedef struct {
+    double month;
+    ms_exo_type type;
+    int product, vendor, cloud; /* MS_ANY where not relevant */
+    double value;
+    double duration; /* months; 0 = permanent */
+} ms_exo_event;
+
+typedef struct {
+    char name[64];        /* scenario name (defaults to the file's base name) */
+    uint64_t seed;
+    int horizon_months;
+    int replications;
+
+    int n_clouds, n_vendors, n_products, n_segments, n_regimes, n_schedule, n_events;
+    ms_cloud clouds[MS_MAX_CLOUDS];
+    ms_vendor vendors[MS_MAX_VENDORS];
+    ms_product products[MS_MAX_PRODUCTS];
+    ms_segment segments[MS_MAX_SEGMENTS];
+    ms_regime regimes[MS_MAX_REGIMES];
+    ms_schedule_entry schedule[MS_MAX_SCHEDULE]; /* sorted by month */
+    ms_exo_event events[MS_MAX_EVENTS];          /* sorted by month */
+    int initial_regime;   /* regime in force at month 0 */
+
+    int64_t buyer_count;
+    double initial_adoption;
+
+    ms_decision decision;
+    ms_dispute dispute;
+} ms_scenario;
+
+/* Loads and validates a scenario file, applying `nsets` overrides of the
+ * form "KEY=VALUE" (libconfig paths, typed as in the file) before
+ * validation. On success *out owns a new scenario (free with
+ * ms_scenario_destroy) and MS_OK is returned. On failure *out is NULL,
+ * every problem found is in errs (FILE:LINE: KEY: message) and MS_ECONFIG
+ * (or MS_EIO, MS_ENOMEM) is returned. No global state. */
+ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets,
+                           ms_scenario **out, ms_errors *errs);
+/* The same from a string; `name` stands for the file in messages, and
+ * @include paths resolve relative to `include_dir` (NULL = cwd). */
+ms_status ms_scenario_load_string(const char *text, const char *name, const char *include_dir,
+                                  const char *const *sets, int nsets, ms_scenario **out,
+                                  ms_errors *errs);
+void ms_scenario_destroy(ms_scenario *sc);
+
+/* Writes the complete scenario as libconfig text (every key, defaults
+ * included, seed included); loading it yields an identical scenario. */
+ms_status ms_scenario_write(const ms_scenario *sc, FILE *out);
+
+/* Index of an entity by id, or -1. */
+int ms_scenario_cloud(const ms_scenario *sc, const char *id);
+int ms_scenario_vendor(const ms_scenario *sc, const char *id);
+int ms_scenario_product(const ms_scenario *sc, const char *id);
+int ms_scenario_segment(const ms_scenario *sc, const char *id);
+int ms_scenario_regime(const ms_scenario *sc, const char *id);
+
+/* Names for enums as they appear in config files and CSVs. */
+const char *ms_product_class_name(ms_product_class c);
+const char *ms_offer_state_name(ms_offer_state s);
+const char *ms_outcome_name(ms_outcome o);
+const char *ms_exo_type_name(ms_exo_type t);
+
+#endif
