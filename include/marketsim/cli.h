@@ -7,6 +7,8 @@
 #ifndef MARKETSIM_CLI_H
 #define MARKETSIM_CLI_H
 
+#include <stdint.h>
+
 enum { MS_EXIT_OK = 0, MS_EXIT_FAIL = 1, MS_EXIT_USAGE = 2, MS_EXIT_INTERRUPTED = 130 };
 
 int ms_cli_run(int argc, char **argv);
@@ -22,6 +24,13 @@ int ms_cli_bench_market(int argc, char **argv);
 /* Prints a usage error as one line and returns MS_EXIT_USAGE. */
 int ms_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Strict flag-value parsers: the whole text must be a number in [min, max].
+ * Return 0, or print a usage error naming the flag and return -1. */
+int ms_cli_parse_u64(const char *command, const char *flag, const char *text, uint64_t min,
+                     uint64_t max, uint64_t *out);
+int ms_cli_parse_double(const char *command, const char *flag, const char *text, double min,
+                        double max, double *out);
 
 /* Version string, e.g. "0.1.0 (git 1a2b3c4d5e6f)". */
 const char *ms_cli_version(void);

@@ -45,19 +45,21 @@ void ms_eventq_destroy(ms_eventq *q);
  * Returns MS_ENOMEM when growing fails (the queue is unchanged). */
 ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
                          ms_event_handle *handle);
-/* Removes the first live event into *out; returns 0 when empty, 1 otherwise.
- * Cancelled events are dropped silently on the way. */
+/* Removes the first event into *out; returns 0 when empty, 1 otherwise. */
 int ms_eventq_pop(ms_eventq *q, ms_event *out);
-/* Copies the first live event into *out without removing it; 0 when empty. */
+/* Re-inserts an event just popped, keeping its key (and so its place in
+ * the order). Cannot fail: the slot it left is still allocated. */
+void ms_eventq_restore(ms_eventq *q, const ms_event *ev);
+/* Copies the first event into *out without removing it; 0 when empty. */
 int ms_eventq_peek(ms_eventq *q, ms_event *out);
-/* Live events pending (scheduled minus fired minus cancelled). */
+/* Events pending (scheduled minus fired minus cancelled). */
 size_t ms_eventq_size(const ms_eventq *q);
 /* Largest number of records the heap ever held. */
 size_t ms_eventq_high_water(const ms_eventq *q);
-/* Cancels a pending event by handle: it will be skipped when it reaches the
- * top. Cancelling an event that already fired or was cancelled is a caller
- * error reported as MS_ESTATE. Returns MS_ENOMEM if the cancel set cannot
- * grow. */
+/* Cancels a pending event by handle, removing it from the heap. O(n): a
+ * search of the array. Returns MS_ESTATE when no pending event has that
+ * handle (it already fired or was cancelled). Hot paths should prefer lazy
+ * invalidation: a generation number in `data`, checked by the handler. */
 ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle);
 /* Removes every event; sequence numbers keep counting up. */
 void ms_eventq_clear(ms_eventq *q);

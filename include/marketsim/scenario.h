@@ -221,6 +221,12 @@ void ms_scenario_destroy(ms_scenario *sc);
  * included, seed included); loading it yields an identical scenario. */
 ms_status ms_scenario_write(const ms_scenario *sc, FILE *out);
 
+/* Prints every scenario key (path, type, default, range, units, meaning)
+ * from the schema table: plain text, or the Markdown of
+ * docs/scenario-reference.md when `markdown` is nonzero. MS_EIO on a write
+ * error. */
+ms_status ms_scenario_schema_print(FILE *out, int markdown);
+
 /* Index of an entity by id, or -1. */
 int ms_scenario_cloud(const ms_scenario *sc, const char *id);
 int ms_scenario_vendor(const ms_scenario *sc, const char *id);

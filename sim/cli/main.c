@@ -1,0 +1,85 @@
+/* main.c - `marketsim COMMAND ...`: dispatch, --help, --version.
+ *
+ * The only place that exits. Every command returns its exit status:
+ * 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "marketsim/cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", ms_cli_run, "run a scenario's replications and write tidy CSVs"},
+    {"validate", ms_cli_validate, "check a scenario and print a summary"},
+    {"sweep", ms_cli_sweep, "run a designed experiment over varied keys"},
+    {"merge", ms_cli_merge, "join the part files of a sharded sweep"},
+    {"schema", ms_cli_schema, "list every scenario key: type, default, range, meaning"},
+    {"bench", ms_cli_bench, "benchmarks: `bench phold`, `bench market`"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: marketsim COMMAND [ARGS]...\n\n"
+                 "A discrete-event simulator of enterprise AI spend across clouds and model\n"
+                 "vendors under contract regimes and legal disputes.\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n  marketsim help COMMAND    help on one command (same as COMMAND --help)\n"
+                 "  marketsim --version       version and git commit\n\n"
+                 "Exit status: 0 success, 1 runtime failure, 2 usage or config error,\n"
+                 "130 interrupted. Documentation: docs/ and README.md.\n");
+}
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return MS_EXIT_OK;
+    }
+    const command *c = find(argv[1]);
+    if (!c)
+        return ms_cli_usage_error(NULL, "unknown command '%s' (see marketsim --help)", argv[1]);
+    char *sub[] = {argv[1], "--help", NULL};
+    return c->fn(2, sub);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MS_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return MS_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("marketsim %s\n", ms_cli_version());
+        return MS_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0)
+        return help(argc - 1, argv + 1);
+    const command *c = find(name);
+    if (!c) {
+        if (name[0] == '-')
+            return ms_cli_usage_error(NULL, "unknown option '%s' (see marketsim --help)", name);
+        return ms_cli_usage_error(NULL, "unknown command '%s' (see marketsim --help)", name);
+    }
+    return c->fn(argc - 1, argv + 1);
+}

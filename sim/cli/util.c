@@ -1,0 +1,61 @@
+/* util.c - small helpers shared by the subcommands: usage errors, strict
+ * number parsing, the version string. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "marketsim/cli.h"
+
+int ms_cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("marketsim: ", stderr);
+    if (command)
+        fprintf(stderr, "%s: ", command);
+    fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return MS_EXIT_USAGE;
+}
+
+const char *ms_cli_version(void)
+{
+    return MARKETSIM_VERSION " (git " MARKETSIM_GIT ")";
+}
+
+int ms_cli_parse_u64(const char *command, const char *flag, const char *text, uint64_t min,
+                     uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (text[0] == '-' || text[0] == '\0')
+        goto bad;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    ms_cli_usage_error(command, "%s: '%s' is not a whole number in [%llu, %llu]", flag, text,
+                       (unsigned long long)min, (unsigned long long)max);
+    return -1;
+}
+
+int ms_cli_parse_double(const char *command, const char *flag, const char *text, double min,
+                        double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (text[0] == '\0' || errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max) {
+        ms_cli_usage_error(command, "%s: '%s' is not a number in [%g, %g]", flag, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
