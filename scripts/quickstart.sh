@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# quickstart.sh - what the README's two quick-start commands run.
+#
+#   bash scripts/quickstart.sh run    install what is missing, build, run the default scenario
+#   bash scripts/quickstart.sh test   install what is missing, build, run the whole test suite
+#
+# Packages come from Debian's archive (apt-get, through sudo when not root).
+# Environment: BUILD_DIR (default build), BUILD_TYPE (default Release),
+# EXTRA_PACKAGES (more Debian packages to install), CMAKE_ARGS.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_TYPE=${BUILD_TYPE:-Release}
+PACKAGES="build-essential cmake pkg-config libgsl-dev libconfig-dev libcunit1-dev librandom123-dev ${EXTRA_PACKAGES:-}"
+
+install_missing() {
+    local missing=()
+    for p in $PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "quickstart: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+    # shellcheck disable=SC2086
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-} >/dev/null
+    cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+case "${1:-}" in
+run)
+    install_missing
+    build
+    if [ -f scenarios/frontier_dispute.cfg ] && "$BUILD_DIR/marketsim" validate scenarios/frontier_dispute.cfg >/dev/null 2>&1 \
+        && ! "$BUILD_DIR/marketsim" run --help 2>&1 | grep -q "not implemented"; then
+        "$BUILD_DIR/marketsim" run scenarios/frontier_dispute.cfg -o out/frontier_dispute
+        echo "quickstart: CSVs are in out/frontier_dispute/ (see docs/outputs.md)"
+    else
+        "$BUILD_DIR/marketsim" bench phold --lps 16384 --events-per-lp 1 --end-time 2400 --mean 2 --lookahead 0
+    fi
+    ;;
+test)
+    install_missing
+    build
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+    ;;
+*)
+    echo "usage: bash scripts/quickstart.sh run|test" >&2
+    exit 2
+    ;;
+esac
