@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "marketsim/sweep.h"
+
 enum { MS_EXIT_OK = 0, MS_EXIT_FAIL = 1, MS_EXIT_USAGE = 2, MS_EXIT_INTERRUPTED = 130 };
 
 int ms_cli_run(int argc, char **argv);
@@ -20,6 +22,12 @@ int ms_cli_bench(int argc, char **argv);
 
 /* `marketsim bench market ...`, dispatched from ms_cli_bench. */
 int ms_cli_bench_market(int argc, char **argv);
+
+/* `marketsim sweep` with its tasks run by `executor` (NULL = threads);
+ * writer = 0 on MPI worker ranks, which run tasks and write nothing. The
+ * executor type is in sweep.h. */
+int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void *exec_ctx,
+                      int writer);
 
 /* Prints a usage error as one line and returns MS_EXIT_USAGE. */
 int ms_cli_usage_error(const char *command, const char *fmt, ...)

@@ -31,7 +31,7 @@
 /* ---- tasks and the ordered runner ------------------------------------ */
 
 typedef struct {
-    uint64_t id;          /* canonical: point * replications + replication */
+    uint64_t id; /* canonical: point * replications + replication */
     uint64_t point;
     uint32_t replication;
 } ms_exp_task;
@@ -77,9 +77,9 @@ typedef struct {
 } ms_exp_plan;
 
 typedef struct {
-    uint64_t selected; /* tasks the plan selects */
-    uint64_t emitted;  /* tasks emitted, a prefix of the selected in id order */
-    uint64_t failed_id;/* id of the failing task when a task failed, else UINT64_MAX */
+    uint64_t selected;  /* tasks the plan selects */
+    uint64_t emitted;   /* tasks emitted, a prefix of the selected in id order */
+    uint64_t failed_id; /* id of the failing task when a task failed, else UINT64_MAX */
 } ms_exp_report;
 
 /* Runs the plan. Returns MS_OK when every selected task was emitted;
@@ -118,8 +118,8 @@ void ms_stats_acc_add(ms_stats_acc *a, double x);
 typedef struct {
     uint64_t n;
     double mean;
-    double sd;               /* sample sd (n - 1); NaN when n < 2 */
-    double ci_low, ci_high;  /* Student-t interval; NaN when n < 2 */
+    double sd;              /* sample sd (n - 1); NaN when n < 2 */
+    double ci_low, ci_high; /* Student-t interval; NaN when n < 2 */
 } ms_stats_summary;
 
 /* Mean, sd and the two-sided Student-t interval at `level` (0.95):
@@ -158,9 +158,15 @@ void ms_stats_table_clear(ms_stats_table *t);
 /* ---- one replication as a task ----------------------------------------- */
 
 /* What one replication leaves for the collector: its CSV rows (no
- * headers) per results file, and its summary metrics. */
+ * headers) per results file, and its summary metrics. The decision trace
+ * grows with the number of buyers (~0.5 KB a decision), so beyond
+ * MS_EXP_SPILL_BYTES it is moved to an anonymous temporary file (tmpfile)
+ * and memory stays flat; read it back only through ms_exp_rep_write. */
+#define MS_EXP_SPILL_BYTES (4u << 20)
 typedef struct {
     ms_buf files[MS_RESULTS_COUNT]; /* DECISIONS only filled with trace */
+    FILE *spill;                    /* earlier DECISIONS rows, or NULL */
+    int spill_failed;               /* a spill write failed (errno lost) */
     ms_metric *metrics;
     size_t n_metrics;
     uint64_t events, decisions; /* engine events, procurement decisions */
@@ -171,10 +177,14 @@ typedef struct {
  * trace draws no random numbers, so other files do not change). Returns
  * MS_OK with *out owned by the caller (free with ms_exp_rep_result_free),
  * or the model's status / MS_ENOMEM with err filled and *out NULL. */
-ms_status ms_exp_replicate(const ms_scenario *sc, uint32_t rep, int trace,
-                           ms_exp_rep_result **out, ms_error *err);
+ms_status ms_exp_replicate(const ms_scenario *sc, uint32_t rep, int trace, ms_exp_rep_result **out,
+                           ms_error *err);
 /* NULL is a no-op. */
 void ms_exp_rep_result_free(ms_exp_rep_result *r);
+
+/* Appends the rows of results file f (spilled ones first) to out.
+ * Returns MS_OK, MS_ENOMEM (a buffer had failed) or MS_EIO. */
+ms_status ms_exp_rep_write(ms_exp_rep_result *r, ms_results_file f, FILE *out);
 
 /* Adds a replication's metrics to a table (in the model's order, so the
  * table keeps first-appearance order across replications). */

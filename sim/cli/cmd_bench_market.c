@@ -1,12 +1,195 @@
-/* cmd_bench_market.c - `marketsim bench market` (placeholder). */
+/* cmd_bench_market.c - `marketsim bench market`: the market model at a
+ * given size, one replication, timed.
+ *
+ * Runs scenarios/frontier_dispute.cfg (or --scenario PATH) with
+ * buyers.count = N and sim.horizon_months = 12 Y, and prints one
+ * `key: value` line per figure, for scripts: buyers, years, events,
+ * decisions, seconds (the simulation only, not loading), peak_rss_mb
+ * (getrusage, the whole process) and buyer_months_per_sec. No files are
+ * written. The scenario is looked up next to the binary (build tree or
+ * install prefix) and then in the source tree this file was compiled
+ * from, which __FILE__ names without any extra compile definition.
+ */
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "marketsim/cli.h"
+#include "marketsim/market.h"
+#include "marketsim/scenario.h"
+
+#define CMD "bench market"
+#define SCENARIO_FILE "frontier_dispute.cfg"
+
+typedef struct {
+    uint64_t buyers, years, seed;
+    int seed_set;
+    const char *scenario;
+} bench_args;
+
+static const char help[] =
+    "usage: marketsim bench market [--buyers N] [--years Y] [-s SEED] [--scenario PATH]\n\n"
+    "Runs scenarios/" SCENARIO_FILE " with N buyers for Y years, one replication,\n"
+    "and prints buyers, years, events, decisions, seconds, peak_rss_mb and\n"
+    "buyer_months_per_sec, one `key: value` line each.\n"
+    "Defaults: --buyers 100000 --years 5, the scenario's own seed.\n";
+
+enum { OPT_BUYERS = 256, OPT_YEARS, OPT_SCENARIO };
+
+/* Returns -1 to go on, or an exit status. */
+static int parse(int argc, char **argv, bench_args *a)
+{
+    static const struct option opts[] = {
+        {"buyers", required_argument, NULL, OPT_BUYERS},
+        {"years", required_argument, NULL, OPT_YEARS},
+        {"seed", required_argument, NULL, 's'},
+        {"scenario", required_argument, NULL, OPT_SCENARIO},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    optind = 0;
+    opterr = 0;
+    while (!bad && (c = getopt_long(argc, argv, ":s:h", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_BUYERS:
+            bad = ms_cli_parse_u64(CMD, "--buyers", optarg, 1, 2000000000u, &a->buyers);
+            break;
+        case OPT_YEARS:
+            bad = ms_cli_parse_u64(CMD, "--years", optarg, 1, 100, &a->years);
+            break;
+        case 's':
+            bad = ms_cli_parse_u64(CMD, "--seed", optarg, 0, UINT64_MAX, &a->seed);
+            a->seed_set = 1;
+            break;
+        case OPT_SCENARIO:
+            a->scenario = optarg;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return MS_EXIT_OK;
+        case ':':
+            return ms_cli_usage_error(CMD, "%s needs a value", argv[optind - 1]);
+        default:
+            return ms_cli_usage_error(CMD, "unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (bad)
+        return MS_EXIT_USAGE;
+    if (optind < argc)
+        return ms_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+static int is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Cuts `levels` trailing path components off p in place. */
+static void up(char *p, int levels)
+{
+    for (int i = 0; i < levels; i++) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            return;
+        *slash = '\0';
+    }
+}
+
+/* Finds the default scenario: <bindir>/../scenarios, <bindir>/../share/
+ * marketsim/scenarios, <bindir>/scenarios, then the source tree. */
+static int find_scenario(char *out, size_t n)
+{
+    char bin[4096];
+    ssize_t len = readlink("/proc/self/exe", bin, sizeof bin - 1);
+    if (len > 0) {
+        bin[len] = '\0';
+        up(bin, 1);
+        const char *rel[] = {"/../scenarios/", "/../share/marketsim/scenarios/", "/scenarios/"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(out, n, "%s%s%s", bin, rel[i], SCENARIO_FILE);
+            if (is_file(out))
+                return 1;
+        }
+    }
+    char src[4096];
+    snprintf(src, sizeof src, "%s", __FILE__); /* <src>/sim/cli/cmd_bench_market.c */
+    up(src, 3);
+    snprintf(out, n, "%s/scenarios/%s", src, SCENARIO_FILE);
+    return src[0] == '/' && is_file(out);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int load(const bench_args *a, const char *path, ms_scenario **sc)
+{
+    char buyers[48], horizon[48];
+    snprintf(buyers, sizeof buyers, "buyers.count=%" PRIu64, a->buyers);
+    snprintf(horizon, sizeof horizon, "sim.horizon_months=%" PRIu64, 12 * a->years);
+    const char *sets[] = {buyers, horizon, "sim.replications=1"};
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st = ms_scenario_load(path, sets, 3, sc, &errs);
+    if (st != MS_OK) {
+        ms_errors_print(stderr, &errs);
+        return st == MS_ENOMEM ? MS_EXIT_FAIL : MS_EXIT_USAGE;
+    }
+    if (a->seed_set)
+        (*sc)->seed = a->seed;
+    return -1;
+}
+
+static void report(const bench_args *a, const ms_market_result *res, double seconds)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double months = (double)a->buyers * 12.0 * (double)a->years;
+    printf("buyers: %" PRIu64 "\nyears: %" PRIu64 "\n", a->buyers, a->years);
+    printf("events: %" PRIu64 "\ndecisions: %" PRIu64 "\n", res->events_processed, res->decisions);
+    printf("seconds: %.3f\npeak_rss_mb: %.1f\n", seconds, (double)ru.ru_maxrss / 1024.0);
+    printf("buyer_months_per_sec: %.0f\n", seconds > 0 ? months / seconds : 0.0);
+}
 
 int ms_cli_bench_market(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "marketsim: bench market: not implemented yet\n");
-    return MS_EXIT_FAIL;
+    bench_args a = {100000, 5, 0, 0, NULL};
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    char path[4200];
+    if (a.scenario)
+        snprintf(path, sizeof path, "%s", a.scenario);
+    else if (!find_scenario(path, sizeof path))
+        return ms_cli_usage_error(CMD, "cannot find scenarios/%s (use --scenario PATH)",
+                                  SCENARIO_FILE);
+    ms_scenario *sc = NULL;
+    if ((rc = load(&a, path, &sc)) >= 0)
+        return rc;
+    ms_market_result res;
+    memset(&res, 0, sizeof res);
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    double t0 = now_seconds();
+    ms_status st = ms_market_simulate(sc, 0, NULL, &res, &err);
+    double seconds = now_seconds() - t0;
+    if (st == MS_OK)
+        report(&a, &res, seconds);
+    else
+        ms_error_print(stderr, &err);
+    ms_market_result_fini(&res);
+    ms_scenario_destroy(sc);
+    return st == MS_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 }

@@ -1,12 +1,27 @@
-/* cmd_merge.c - `marketsim merge` (placeholder until its issue lands). */
+/* cmd_merge.c - `marketsim merge DIR`: joins a sharded sweep's parts. */
 #include <stdio.h>
+#include <string.h>
 
 #include "marketsim/cli.h"
+#include "marketsim/sweep.h"
 
 int ms_cli_merge(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "marketsim: merge: not implemented yet\n");
-    return MS_EXIT_FAIL;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        puts("usage: marketsim merge DIR\n\n"
+             "Joins sweep.part-K-of-N.csv files (from `marketsim sweep --shard K/N`) into\n"
+             "sweep.csv, sweep_summary.csv and manifest.csv: exactly the bytes an unsharded\n"
+             "sweep writes. Refuses missing or duplicate tasks and manifests that differ.");
+        return MS_EXIT_OK;
+    }
+    if (argc != 2 || argv[1][0] == '-')
+        return ms_cli_usage_error("merge", argc < 2 ? "missing DIR (see marketsim merge --help)"
+                                                    : "expected one DIR, got '%s'", argv[argc - 1]);
+    ms_error err = {0};
+    ms_status st = ms_sweep_merge(argv[1], &err);
+    if (st != MS_OK) {
+        ms_error_print(stderr, &err);
+        return st == MS_EUSAGE ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+    }
+    return MS_EXIT_OK;
 }

@@ -1,0 +1,59 @@
+/* design.h - sweep designs: which values each varied key takes at each
+ * point.
+ *
+ * A design is a table of points x keys whose cells are override values in
+ * text form, applied to the scenario as `--set KEY=VALUE` (so they are
+ * type- and range-checked exactly like the file). Numbers are written with
+ * %.17g in the C locale, so a value read back is the value drawn.
+ *
+ * SPEC forms (after KEY=):
+ *   a,b,c      a list (grid only): taken verbatim, may be words
+ *   lo:hi:n    n evenly spaced values from lo to hi (grid only)
+ *   lo:hi      a range (lhs, sobol)
+ * When both bounds of a numeric spec are written as integers, the values
+ * are whole numbers too (rounded for grid, floored strata for lhs/sobol),
+ * so integer keys such as buyers.count can be varied.
+ *
+ * Point order: grid is the cartesian product with the first --vary slowest;
+ * lhs and sobol are in sample order; a design file in row order.
+ */
+#ifndef MARKETSIM_DESIGN_H
+#define MARKETSIM_DESIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "marketsim/error.h"
+
+#define MS_DESIGN_MAX_KEYS 40 /* GSL's Sobol generator goes to 40 dimensions */
+#define MS_DESIGN_KEY_LEN 128
+
+typedef enum { MS_DESIGN_GRID = 0, MS_DESIGN_LHS, MS_DESIGN_SOBOL, MS_DESIGN_FILE } ms_design_kind;
+
+typedef struct {
+    ms_design_kind kind;
+    int n_keys;
+    char keys[MS_DESIGN_MAX_KEYS][MS_DESIGN_KEY_LEN];
+    size_t n_points;
+    char **cells; /* n_points * n_keys owned strings, row-major */
+} ms_design;
+
+/* Builds a grid, lhs or sobol design from `n` arguments of the form
+ * KEY=SPEC. samples is the point count for lhs and sobol (ignored for
+ * grid); seed drives lhs. On failure returns MS_EUSAGE (err: key = the
+ * --vary text, message says what is wrong) or MS_ENOMEM, and *d is empty.
+ * Free with ms_design_fini. */
+ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, size_t samples,
+                          uint64_t seed, ms_design *d, ms_error *err);
+/* Reads a design file: a CSV with a header of keys and one row per point
+ * (SALib, EMA Workbench or any tool). Errors name the file and line. */
+ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err);
+
+/* The value of key k at point p. */
+const char *ms_design_cell(const ms_design *d, size_t p, int k);
+/* Frees the cells; safe on a zeroed design. */
+void ms_design_fini(ms_design *d);
+/* "grid", "lhs", "sobol" or "file". */
+const char *ms_design_kind_name(ms_design_kind kind);
+
+#endif

@@ -1,0 +1,363 @@
+/* sweep.c - runs a design's tasks and writes the sweep's files (see
+ * sweep.h). The flow: validate every point before anything is written;
+ * open the output set and the journal (replaying it on --resume); run the
+ * tasks on the executor; feed rows to the assembler in id order; commit.
+ * --target-ci repeats the whole sweep with more replications, so the final
+ * files are exactly those of a plain sweep with that replication count. */
+#include "marketsim/sweep.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketsim/atomic.h"
+#include "marketsim/market.h"
+#include "marketsim/scenario.h"
+#include "sweep_internal.h"
+
+#define MAX_SETS 256
+
+typedef struct {
+    const ms_sweep_config *cfg;
+    uint32_t reps;
+    char seed_set[48];
+    ms_sweep_asm as;
+    ms_sweep_journal journal;
+    uint64_t done_upto; /* ids <= this are in the journal; UINT64_MAX: none */
+    uint64_t resumed;   /* tasks replayed from the journal */
+} sweep_ctx;
+
+/* The overrides of one point: base sets, the seed, the point's values.
+ * Strings are written into store (n_keys * 256 bytes). */
+static int point_sets(const sweep_ctx *c, uint64_t point, const char **sets, char *store)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    int n = 0;
+    for (int i = 0; i < cfg->n_sets; i++)
+        sets[n++] = cfg->sets[i];
+    if (cfg->have_seed)
+        sets[n++] = c->seed_set;
+    for (int k = 0; point != UINT64_MAX && k < cfg->design->n_keys; k++) {
+        char *s = store + (size_t)k * 256;
+        snprintf(s, 256, "%s=%s", cfg->design->keys[k], ms_design_cell(cfg->design, point, k));
+        sets[n++] = s;
+    }
+    return n;
+}
+
+static ms_status load_point(const sweep_ctx *c, uint64_t point, ms_scenario **sc, ms_errors *errs)
+{
+    const char *sets[MAX_SETS];
+    char store[MS_DESIGN_MAX_KEYS * 256];
+    int n = point_sets(c, point, sets, store);
+    ms_errors_init(errs);
+    return ms_scenario_load(c->cfg->scenario_path, sets, n, sc, errs);
+}
+
+static void format_rows(const sweep_ctx *c, const ms_exp_task *t, const ms_scenario *sc,
+                        const ms_market_result *res, ms_buf *b)
+{
+    ms_csv w;
+    ms_csv_init(&w, b);
+    const ms_design *d = c->cfg->design;
+    for (size_t m = 0; m < res->n_metrics; m++) {
+        ms_csv_uint(&w, t->point);
+        ms_csv_uint(&w, t->replication);
+        ms_csv_uint(&w, sc->seed);
+        for (int k = 0; k < d->n_keys; k++)
+            ms_csv_str(&w, ms_design_cell(d, t->point, k));
+        ms_csv_str(&w, res->metrics[m].metric);
+        ms_csv_str(&w, res->metrics[m].subject);
+        ms_csv_exact(&w, res->metrics[m].value);
+        ms_csv_end(&w);
+    }
+}
+
+static ms_status task_run(void *vctx, const ms_exp_task *t, void **result, ms_error *err)
+{
+    const sweep_ctx *c = vctx;
+    ms_scenario *sc = NULL;
+    ms_errors errs;
+    if (load_point(c, t->point, &sc, &errs) != MS_OK) {
+        if (errs.count > 0)
+            *err = errs.items[0];
+        return MS_ECONFIG;
+    }
+    ms_market_result res;
+    memset(&res, 0, sizeof res);
+    ms_status st = ms_market_simulate(sc, t->replication, NULL, &res, err);
+    ms_buf *b = st == MS_OK ? malloc(sizeof *b) : NULL;
+    if (b) {
+        ms_buf_init(b);
+        format_rows(c, t, sc, &res, b);
+        if (!ms_buf_ok(b)) {
+            ms_buf_fini(b);
+            free(b);
+            b = NULL;
+        }
+    }
+    if (st == MS_OK && !b)
+        st = ms_error_set(err, MS_ENOMEM, NULL, 0, "", "out of memory");
+    ms_market_result_fini(&res);
+    ms_scenario_destroy(sc);
+    *result = b;
+    return st;
+}
+
+static void free_rows(void *ctx, void *result)
+{
+    (void)ctx;
+    ms_buf_fini(result);
+    free(result);
+}
+
+static ms_status task_emit(void *vctx, const ms_exp_task *t, void *result, ms_error *err)
+{
+    sweep_ctx *c = vctx;
+    ms_buf *b = result;
+    ms_status st = ms_sweep_journal_add(&c->journal, t->id, b->data, b->len);
+    if (st == MS_OK)
+        st = ms_sweep_asm_add(&c->as, b->data, b->len);
+    free_rows(NULL, b);
+    if (st != MS_OK)
+        ms_error_set(err, st, c->cfg->out_dir, 0, "", "cannot write the sweep's rows");
+    return st;
+}
+
+static int task_select(void *vctx, uint64_t id)
+{
+    const sweep_ctx *c = vctx;
+    const ms_sweep_config *cfg = c->cfg;
+    if (cfg->shard_n && id % cfg->shard_n != cfg->shard_k)
+        return 0;
+    return c->done_upto == UINT64_MAX || id > c->done_upto;
+}
+
+static ms_status replay(void *vctx, uint64_t id, const char *text, size_t len)
+{
+    (void)id;
+    return ms_sweep_asm_add(&((sweep_ctx *)vctx)->as, text, len);
+}
+
+/* Checks the base scenario and every point before anything is written. */
+static ms_status validate(sweep_ctx *c, ms_errors *errs, uint32_t *reps)
+{
+    ms_scenario *sc = NULL;
+    ms_status st = load_point(c, UINT64_MAX, &sc, errs);
+    if (st != MS_OK)
+        return st;
+    if (*reps == 0)
+        *reps = (uint32_t)sc->replications;
+    ms_scenario_destroy(sc);
+    for (uint64_t p = 0; p < c->cfg->design->n_points; p++) {
+        if ((st = load_point(c, p, &sc, errs)) != MS_OK)
+            return st;
+        ms_scenario_destroy(sc);
+    }
+    return MS_OK;
+}
+
+/* manifest.csv: what identifies the sweep. The shard line comes last, so
+ * `merge` gets the unsharded manifest by dropping it. */
+static void build_manifest(const sweep_ctx *c, const char *resolved, ms_buf *b)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    const ms_design *d = cfg->design;
+    uint64_t dh = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < d->n_points * (size_t)d->n_keys; i++)
+        dh = dh * 31 + ms_sweep_fnv1a(d->cells[i], strlen(d->cells[i]) + 1);
+    ms_buf_puts(b, "key,value\n");
+    ms_buf_printf(b, "marketsim_version,%s\n", MARKETSIM_VERSION " (git " MARKETSIM_GIT ")");
+    ms_buf_printf(b, "scenario_hash,%016" PRIx64 "\n", ms_sweep_fnv1a(resolved, strlen(resolved)));
+    ms_buf_printf(b, "generator,philox4x32-10\n");
+    ms_buf_printf(b, "design,%s\n", ms_design_kind_name(d->kind));
+    ms_buf_printf(b, "design_hash,%016" PRIx64 "\n", dh);
+    ms_buf_printf(b, "points,%zu\nreplications,%" PRIu32 "\ntasks,%" PRIu64 "\n", d->n_points,
+                  c->reps, (uint64_t)d->n_points * c->reps);
+    ms_buf_puts(b, "keys,");
+    for (int k = 0; k < d->n_keys; k++)
+        ms_buf_printf(b, "%s%s", k ? ";" : "", d->keys[k]);
+    ms_buf_puts(b, "\n");
+    if (cfg->shard_n)
+        ms_buf_printf(b, "shard,%" PRIu32 "/%" PRIu32 "\n", cfg->shard_k, cfg->shard_n);
+}
+
+/* The resolved base scenario as text (its seed included). */
+static ms_status resolved_text(const sweep_ctx *c, char **text, ms_errors *errs)
+{
+    ms_scenario *sc = NULL;
+    ms_status st = load_point(c, UINT64_MAX, &sc, errs);
+    if (st != MS_OK)
+        return st;
+    size_t len;
+    FILE *mem = open_memstream(text, &len);
+    st = mem ? ms_scenario_write(sc, mem) : MS_ENOMEM;
+    if (mem && fclose(mem) != 0)
+        st = MS_ENOMEM;
+    ms_scenario_destroy(sc);
+    return st;
+}
+
+static void file_name(char *out, size_t n, const sweep_ctx *c, const char *stem, const char *ext)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    if (cfg->shard_n)
+        snprintf(out, n, "%s.part-%" PRIu32 "-of-%" PRIu32 "%s", stem, cfg->shard_k, cfg->shard_n, ext);
+    else
+        snprintf(out, n, "%s%s", stem, ext);
+}
+
+static ms_status put_file(ms_atomic_set *set, const char *name, const char *data, size_t len,
+                          ms_error *err)
+{
+    FILE *f = ms_atomic_set_open(set, name, err);
+    if (!f)
+        return MS_EIO;
+    return fwrite(data, 1, len, f) == len ? MS_OK : ms_error_set(err, MS_EIO, name, 0, "", "write failed");
+}
+
+/* Progress counts tasks taken from the journal as done. */
+static void task_progress(void *vctx, uint64_t emitted, uint64_t selected)
+{
+    const sweep_ctx *c = vctx;
+    if (c->cfg->progress)
+        c->cfg->progress(c->cfg->progress_ctx, emitted + c->resumed, selected + c->resumed);
+}
+
+static ms_status execute(sweep_ctx *c, ms_sweep_report *rep, ms_error *err)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    ms_exp_plan plan = {
+        .points = cfg->design->n_points, .replications = c->reps, .threads = cfg->threads,
+        .run = task_run, .emit = task_emit, .free_result = free_rows, .select = task_select,
+        .progress = task_progress, .ctx = c, .stop = cfg->stop,
+    };
+    ms_exp_report r;
+    ms_status st = cfg->executor ? cfg->executor(cfg->exec_ctx, &plan, &r, err)
+                                 : ms_exp_execute(&plan, &r, err);
+    rep->done += r.emitted;
+    return st;
+}
+
+/* Opens rows, summary and journal; replays the journal on --resume. */
+static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *identity,
+                              ms_sweep_report *rep, ms_error *err)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    char name[96], path[4200];
+    file_name(name, sizeof name, c, "sweep", ".csv");
+    FILE *rows = ms_atomic_set_open(set, name, err);
+    FILE *summary = NULL;
+    if (rows && !cfg->shard_n && !(summary = ms_atomic_set_open(set, "sweep_summary.csv", err)))
+        return MS_EIO;
+    if (!rows)
+        return MS_EIO;
+    ms_buf head, keys;
+    ms_buf_init(&head);
+    ms_buf_init(&keys);
+    const char *knames[MS_DESIGN_MAX_KEYS];
+    for (int k = 0; k < cfg->design->n_keys; k++)
+        knames[k] = cfg->design->keys[k];
+    ms_sweep_rows_header(&head, knames, cfg->design->n_keys);
+    ms_csv w;
+    ms_csv_init(&w, &keys);
+    for (int k = 0; k < cfg->design->n_keys; k++)
+        ms_csv_str(&w, knames[k]);
+    ms_status st = ms_buf_write(&head, rows);
+    if (st == MS_OK)
+        st = ms_sweep_asm_init(&c->as, rows, summary, ms_buf_cstr(&keys));
+    ms_buf_fini(&head);
+    ms_buf_fini(&keys);
+    c->as.target_metric = cfg->target_halfwidth > 0 ? cfg->target_metric : NULL;
+    c->as.target_subject = cfg->target_subject;
+    file_name(name, sizeof name, c, "/.sweep", ".journal");
+    snprintf(path, sizeof path, "%s%s", cfg->out_dir, name);
+    if (st == MS_OK)
+        st = ms_sweep_journal_open(&c->journal, path, identity, cfg->resume, replay, c,
+                                   &c->done_upto, &rep->resumed, err);
+    c->resumed = rep->resumed;
+    return st;
+}
+
+static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *rep, ms_error *err)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    ms_buf manifest;
+    ms_buf_init(&manifest);
+    build_manifest(c, resolved, &manifest);
+    const char *identity = ms_buf_cstr(&manifest);
+    ms_atomic_set *set = NULL;
+    ms_status st = ms_atomic_set_create(cfg->out_dir, &set, err);
+    if (st == MS_OK)
+        st = open_outputs(c, set, identity, rep, err);
+    if (st == MS_OK)
+        st = execute(c, rep, err);
+    if (st == MS_OK)
+        st = ms_sweep_asm_finish(&c->as);
+    char name[96];
+    file_name(name, sizeof name, c, "manifest", ".csv");
+    if (st == MS_OK)
+        st = put_file(set, name, manifest.data, manifest.len, err);
+    if (st == MS_OK)
+        st = put_file(set, "scenario.resolved.cfg", resolved, strlen(resolved), err);
+    if (st == MS_OK) {
+        st = ms_atomic_set_commit(set, err);
+        set = NULL;
+    }
+    ms_atomic_set_abort(set);
+    ms_sweep_journal_close(&c->journal, st == MS_OK);
+    rep->worst_halfwidth = c->as.worst_halfwidth;
+    ms_sweep_asm_fini(&c->as);
+    ms_buf_fini(&manifest);
+    return st;
+}
+
+/* Replications for the next --target-ci round: enough for the worst point
+ * if its sd holds (n = (t sd / h)^2, approximated through the current
+ * half-width: n' = n (hw / target)^2), at least double, at most max. */
+static uint32_t next_reps(uint32_t reps, double worst, double target, uint32_t max)
+{
+    double want = reps * (worst / target) * (worst / target) * 1.1;
+    double next = want > 2.0 * reps ? want : 2.0 * reps;
+    if (!(next < max))
+        return max;
+    return (uint32_t)next;
+}
+
+ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_errors *errs,
+                       ms_error *err)
+{
+    sweep_ctx c;
+    memset(&c, 0, sizeof c);
+    memset(rep, 0, sizeof *rep);
+    c.cfg = cfg;
+    c.done_upto = UINT64_MAX;
+    c.reps = cfg->replications;
+    snprintf(c.seed_set, sizeof c.seed_set, "sim.seed=%" PRIu64, cfg->seed);
+    ms_status st = validate(&c, errs, &c.reps);
+    if (st != MS_OK)
+        return st;
+    rep->points = cfg->design->n_points;
+    if (!cfg->writer) {
+        ms_exp_plan plan = {.points = rep->points, .replications = c.reps, .threads = 1,
+                            .run = task_run, .free_result = free_rows, .select = task_select,
+                            .ctx = &c};
+        ms_exp_report r;
+        return cfg->executor(cfg->exec_ctx, &plan, &r, err);
+    }
+    char *resolved = NULL;
+    if ((st = resolved_text(&c, &resolved, errs)) != MS_OK)
+        return st;
+    for (;;) {
+        rep->replications = c.reps;
+        rep->tasks = rep->points * c.reps;
+        st = run_once(&c, resolved, rep, err);
+        if (st != MS_OK || cfg->target_halfwidth <= 0 || c.reps >= cfg->max_reps ||
+            rep->worst_halfwidth <= cfg->target_halfwidth)
+            break;
+        c.reps = next_reps(c.reps, rep->worst_halfwidth, cfg->target_halfwidth, cfg->max_reps);
+        c.done_upto = UINT64_MAX;
+    }
+    free(resolved);
+    return st;
+}

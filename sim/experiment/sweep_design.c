@@ -1,0 +1,314 @@
+/* sweep_design.c - grid, Latin hypercube, Sobol and file designs (see
+ * design.h). Latin hypercube draws come from the stream (seed, 0, DESIGN,
+ * key index), so a design is a pure function of its arguments. */
+#include "marketsim/design.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_randist.h>
+
+#include "marketsim/csv.h"
+#include "marketsim/rng.h"
+
+#define DESIGN_PURPOSE UINT32_C(0x4447534e) /* "DSGN" */
+#define MAX_POINTS ((size_t)10000000)
+
+/* One parsed SPEC. */
+typedef struct {
+    char key[MS_DESIGN_KEY_LEN];
+    int is_list, integral;
+    double lo, hi;
+    long n;          /* lo:hi:n count, or 0 for lo:hi */
+    char **items;    /* list values */
+    size_t n_items;
+} spec;
+
+static int parse_num(const char *s, double *v, int *integral)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno != 0 || !isfinite(*v))
+        return -1;
+    const char *p = s + (*s == '-' || *s == '+');
+    *integral = *p != '\0';
+    for (; *p; p++)
+        *integral &= isdigit((unsigned char)*p) != 0;
+    return 0;
+}
+
+static char *dup_str(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static void spec_fini(spec *s)
+{
+    for (size_t i = 0; i < s->n_items; i++)
+        free(s->items[i]);
+    free(s->items);
+}
+
+static ms_status split_list(spec *s, const char *text, const char *arg, ms_error *err)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    s->items = calloc(n, sizeof *s->items);
+    if (!s->items)
+        return MS_ENOMEM;
+    const char *start = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *end = strchr(start, ',');
+        size_t len = end ? (size_t)(end - start) : strlen(start);
+        if (len == 0)
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "empty value in list");
+        if (!(s->items[s->n_items++] = dup_str(start, len)))
+            return MS_ENOMEM;
+        start = end ? end + 1 : start + len;
+    }
+    s->is_list = 1;
+    return MS_OK;
+}
+
+/* lo:hi or lo:hi:n */
+static ms_status parse_range(spec *s, char *text, const char *arg, ms_error *err)
+{
+    char *a = text, *b = strchr(a, ':');
+    *b++ = '\0';
+    char *c = strchr(b, ':');
+    if (c)
+        *c++ = '\0';
+    int ia, ib, ic;
+    double n = 0;
+    if (parse_num(a, &s->lo, &ia) || parse_num(b, &s->hi, &ib))
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "bounds must be numbers (lo:hi or lo:hi:n)");
+    if (c && (parse_num(c, &n, &ic) || !ic || n < 1 || n > 1e6))
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "the count n in lo:hi:n must be a whole number from 1 to 1000000");
+    if (s->hi < s->lo)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "lo must not exceed hi");
+    s->integral = ia && ib;
+    s->n = (long)n;
+    return MS_OK;
+}
+
+static ms_status parse_spec(const char *arg, spec *s, ms_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1])
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "expected KEY=SPEC (a,b,c or lo:hi:n or lo:hi)");
+    if ((size_t)(eq - arg) >= MS_DESIGN_KEY_LEN)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "key too long");
+    memcpy(s->key, arg, (size_t)(eq - arg));
+    const char *text = eq + 1;
+    if (!strchr(text, ':'))
+        return split_list(s, text, arg, err);
+    char buf[256];
+    if (strlen(text) >= sizeof buf)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "spec too long");
+    strcpy(buf, text);
+    return parse_range(s, buf, arg, err);
+}
+
+static char *fmt_value(double v, int integral)
+{
+    char tmp[40];
+    if (integral)
+        snprintf(tmp, sizeof tmp, "%.0f", v);
+    else
+        ms_csv_format(tmp, sizeof tmp, v, MS_CSV_EXACT_DIGITS);
+    return dup_str(tmp, strlen(tmp));
+}
+
+/* The values a grid takes along one key. */
+static ms_status grid_values(spec *s, const char *arg, ms_error *err)
+{
+    if (s->is_list)
+        return MS_OK;
+    if (s->n == 0)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "a grid needs a list a,b,c or lo:hi:n (lo:hi is for lhs and sobol)");
+    s->items = calloc((size_t)s->n, sizeof *s->items);
+    if (!s->items)
+        return MS_ENOMEM;
+    for (long i = 0; i < s->n; i++) {
+        double v = s->n == 1 ? s->lo : s->lo + (s->hi - s->lo) * (double)i / (double)(s->n - 1);
+        if (s->integral)
+            v = floor(v + 0.5);
+        if (!(s->items[s->n_items++] = fmt_value(v, s->integral)))
+            return MS_ENOMEM;
+    }
+    return MS_OK;
+}
+
+static ms_status alloc_cells(ms_design *d, size_t points)
+{
+    if (d->n_keys < 1 || d->n_keys > MS_DESIGN_MAX_KEYS || points > MAX_POINTS)
+        return MS_ENOMEM;
+    d->n_points = points;
+    d->cells = calloc(points * (size_t)d->n_keys, sizeof *d->cells);
+    return d->cells ? MS_OK : MS_ENOMEM;
+}
+
+static ms_status build_grid(ms_design *d, spec *specs, const char *const *vary, ms_error *err)
+{
+    size_t points = 1;
+    for (int k = 0; k < d->n_keys; k++) {
+        ms_status st = grid_values(&specs[k], vary[k], err);
+        if (st != MS_OK)
+            return st;
+        if (points > MAX_POINTS / specs[k].n_items)
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "the grid has more than %zu points", MAX_POINTS);
+        points *= specs[k].n_items;
+    }
+    if (alloc_cells(d, points) != MS_OK)
+        return MS_ENOMEM;
+    for (size_t p = 0; p < points; p++) {
+        size_t rest = p;
+        for (int k = d->n_keys - 1; k >= 0; k--) { /* first key slowest */
+            const spec *s = &specs[k];
+            const char *v = s->items[rest % s->n_items];
+            rest /= s->n_items;
+            if (!(d->cells[p * (size_t)d->n_keys + (size_t)k] = dup_str(v, strlen(v))))
+                return MS_ENOMEM;
+        }
+    }
+    return MS_OK;
+}
+
+/* Maps u in [0,1) onto a spec's range. */
+static double scale(const spec *s, double u)
+{
+    if (!s->integral)
+        return s->lo + (s->hi - s->lo) * u;
+    double v = floor(s->lo + (s->hi - s->lo + 1) * u);
+    return v > s->hi ? s->hi : v;
+}
+
+static ms_status fill_unit(ms_design *d, const spec *specs, size_t p, const double *u)
+{
+    for (int k = 0; k < d->n_keys; k++) {
+        char *v = fmt_value(scale(&specs[k], u[k]), specs[k].integral);
+        if (!v)
+            return MS_ENOMEM;
+        d->cells[p * (size_t)d->n_keys + (size_t)k] = v;
+    }
+    return MS_OK;
+}
+
+static ms_status build_lhs(ms_design *d, const spec *specs, size_t n, uint64_t seed)
+{
+    size_t *perm = malloc(n * (size_t)d->n_keys * sizeof *perm);
+    gsl_rng *r = ms_rng_create((ms_stream_id){seed, 0, DESIGN_PURPOSE, 0}, 0);
+    ms_status st = perm && r ? alloc_cells(d, n) : MS_ENOMEM;
+    for (int k = 0; st == MS_OK && k < d->n_keys; k++) {
+        ms_rng_seek(r, (ms_stream_id){seed, 0, DESIGN_PURPOSE, (uint32_t)k}, 0);
+        size_t *pk = perm + (size_t)k * n;
+        for (size_t i = 0; i < n; i++)
+            pk[i] = i;
+        gsl_ran_shuffle(r, pk, n, sizeof *pk);
+    }
+    double u[MS_DESIGN_MAX_KEYS];
+    for (size_t p = 0; st == MS_OK && p < n; p++) {
+        for (int k = 0; k < d->n_keys; k++) {
+            /* jitter inside the stratum: a second stream per key */
+            ms_rng_seek(r, (ms_stream_id){seed, 1, DESIGN_PURPOSE, (uint32_t)k}, p);
+            u[k] = ((double)perm[(size_t)k * n + p] + gsl_rng_uniform(r)) / (double)n;
+        }
+        st = fill_unit(d, specs, p, u);
+    }
+    free(perm);
+    gsl_rng_free(r);
+    return st;
+}
+
+static ms_status build_sobol(ms_design *d, const spec *specs, size_t n)
+{
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)d->n_keys);
+    ms_status st = q ? alloc_cells(d, n) : MS_ENOMEM;
+    double u[MS_DESIGN_MAX_KEYS];
+    for (size_t p = 0; st == MS_OK && p < n; p++) {
+        gsl_qrng_get(q, u);
+        st = fill_unit(d, specs, p, u);
+    }
+    gsl_qrng_free(q);
+    return st;
+}
+
+static ms_status check_specs(ms_design_kind kind, spec *specs, int n, const char *const *vary,
+                             size_t samples, ms_error *err)
+{
+    for (int k = 0; k < n; k++) {
+        for (int j = 0; j < k; j++)
+            if (strcmp(specs[j].key, specs[k].key) == 0)
+                return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "key varied twice");
+        if (kind != MS_DESIGN_GRID && (specs[k].is_list || specs[k].n != 0))
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs a range lo:hi", ms_design_kind_name(kind));
+    }
+    if (kind != MS_DESIGN_GRID && (samples < 1 || samples > MAX_POINTS))
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n", "%s needs -n SAMPLES from 1 to %zu", ms_design_kind_name(kind), MAX_POINTS);
+    return MS_OK;
+}
+
+ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, size_t samples,
+                          uint64_t seed, ms_design *d, ms_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->kind = kind;
+    if (n < 1 || n > MS_DESIGN_MAX_KEYS)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary", "give 1 to %d --vary options", MS_DESIGN_MAX_KEYS);
+    spec specs[MS_DESIGN_MAX_KEYS];
+    int parsed = 0;
+    ms_status st = MS_OK;
+    for (; st == MS_OK && parsed < n; parsed++)
+        st = parse_spec(vary[parsed], &specs[parsed], err);
+    if (st == MS_OK)
+        st = check_specs(kind, specs, n, vary, samples, err);
+    d->n_keys = n;
+    for (int k = 0; st == MS_OK && k < n; k++)
+        memcpy(d->keys[k], specs[k].key, sizeof d->keys[k]);
+    if (st == MS_OK && kind == MS_DESIGN_GRID)
+        st = build_grid(d, specs, vary, err);
+    else if (st == MS_OK && kind == MS_DESIGN_LHS)
+        st = build_lhs(d, specs, samples, seed);
+    else if (st == MS_OK && kind == MS_DESIGN_SOBOL)
+        st = build_sobol(d, specs, samples);
+    for (int k = 0; k < parsed; k++)
+        spec_fini(&specs[k]);
+    if (st != MS_OK)
+        ms_design_fini(d);
+    if (st == MS_ENOMEM)
+        ms_error_set(err, st, NULL, 0, "--vary", "out of memory building the design");
+    return st;
+}
+
+const char *ms_design_cell(const ms_design *d, size_t p, int k)
+{
+    return d->cells[p * (size_t)d->n_keys + (size_t)k];
+}
+
+void ms_design_fini(ms_design *d)
+{
+    if (d->cells)
+        for (size_t i = 0; i < d->n_points * (size_t)d->n_keys; i++)
+            free(d->cells[i]);
+    free(d->cells);
+    d->cells = NULL;
+    d->n_points = 0;
+}
+
+const char *ms_design_kind_name(ms_design_kind kind)
+{
+    static const char *const names[] = {"grid", "lhs", "sobol", "file"};
+    return (unsigned)kind < 4 ? names[kind] : "?";
+}

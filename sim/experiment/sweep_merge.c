@@ -1,0 +1,228 @@
+/* sweep_merge.c - `marketsim merge DIR`: the part files of a sharded sweep
+ * joined into exactly the files an unsharded sweep writes.
+ *
+ * Each part holds its shard's tasks in id order, so a k-way merge on task
+ * id streams them in global order with one line of each part in memory.
+ * Every id from 0 to tasks-1 must appear in exactly one part; manifests
+ * must agree except for their last (shard) line. */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketsim/atomic.h"
+#include "marketsim/sweep.h"
+#include "sweep_internal.h"
+
+#define MAX_SHARDS 4096
+
+typedef struct {
+    FILE *f;
+    char *line;
+    size_t cap;
+    uint64_t id; /* of the current line; UINT64_MAX at end */
+} part;
+
+typedef struct {
+    const char *dir;
+    uint32_t n;
+    part *parts;
+    char *manifest; /* part 0's, without the shard line */
+    uint64_t tasks;
+    uint32_t reps;
+} merge_ctx;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int ch;
+    while (mem && (ch = fgetc(f)) != EOF)
+        fputc(ch, mem);
+    if (mem)
+        fclose(mem);
+    fclose(f);
+    return text;
+}
+
+/* Finds N from the manifest.part-K-of-N.csv names; all must agree. */
+static ms_status find_shards(merge_ctx *m, ms_error *err)
+{
+    DIR *d = opendir(m->dir);
+    if (!d)
+        return ms_error_set(err, MS_EUSAGE, m->dir, 0, "", "cannot open the directory");
+    struct dirent *e;
+    unsigned k, n;
+    while ((e = readdir(d)) != NULL) {
+        if (sscanf(e->d_name, "manifest.part-%u-of-%u.csv", &k, &n) != 2)
+            continue;
+        if (m->n && n != m->n) {
+            closedir(d);
+            return ms_error_set(err, MS_EUSAGE, m->dir, 0, e->d_name, "parts of different splits (%u and %u shards) are mixed here", m->n, n);
+        }
+        m->n = n;
+    }
+    closedir(d);
+    if (m->n == 0 || m->n > MAX_SHARDS)
+        return ms_error_set(err, MS_EUSAGE, m->dir, 0, "", "no part files (manifest.part-K-of-N.csv) to merge");
+    return MS_OK;
+}
+
+static void strip_shard_line(char *text)
+{
+    char *p = strstr(text, "\nshard,");
+    if (p)
+        p[1] = '\0';
+}
+
+static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/manifest.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
+    char *text = slurp(path);
+    if (!text)
+        return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing: shard %" PRIu32 " of %" PRIu32 " has not finished", k, m->n);
+    strip_shard_line(text);
+    if (k == 0) {
+        m->manifest = text;
+        const char *t = strstr(text, "\ntasks,"), *r = strstr(text, "\nreplications,");
+        if (!t || !r)
+            return ms_error_set(err, MS_EUSAGE, path, 0, "", "not a sweep manifest");
+        m->tasks = strtoull(t + 7, NULL, 10);
+        m->reps = (uint32_t)strtoul(r + 14, NULL, 10);
+        return m->reps ? MS_OK : ms_error_set(err, MS_EUSAGE, path, 0, "replications", "must be positive");
+    }
+    int same = strcmp(text, m->manifest) == 0;
+    free(text);
+    return same ? MS_OK : ms_error_set(err, MS_EUSAGE, path, 0, "", "this part's manifest differs from part 0's (another scenario, design, seed or version)");
+}
+
+static int next_line(merge_ctx *m, part *p)
+{
+    if (getline(&p->line, &p->cap, p->f) < 0) {
+        p->id = UINT64_MAX;
+        return 0;
+    }
+    char *end;
+    uint64_t point = strtoull(p->line, &end, 10);
+    uint64_t rep = strtoull(end + 1, NULL, 10);
+    p->id = point * m->reps + rep;
+    return 1;
+}
+
+static ms_status open_parts(merge_ctx *m, char **header, ms_error *err)
+{
+    m->parts = calloc(m->n, sizeof *m->parts);
+    if (!m->parts)
+        return MS_ENOMEM;
+    for (uint32_t k = 0; k < m->n; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
+        part *p = &m->parts[k];
+        if (!(p->f = fopen(path, "rb")))
+            return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing part file");
+        if (getline(&p->line, &p->cap, p->f) < 0)
+            return ms_error_set(err, MS_EUSAGE, path, 1, "", "empty part file");
+        if (k == 0 && !(*header = strdup(p->line)))
+            return MS_ENOMEM;
+        if (strcmp(*header, p->line) != 0)
+            return ms_error_set(err, MS_EUSAGE, path, 1, "", "header differs from part 0's");
+        next_line(m, p);
+    }
+    return MS_OK;
+}
+
+/* Streams every task in id order into the assembler. */
+static ms_status merge_rows(merge_ctx *m, ms_sweep_asm *as, ms_error *err)
+{
+    ms_buf task;
+    ms_buf_init(&task);
+    ms_status st = MS_OK;
+    for (uint64_t want = 0; st == MS_OK; want++) {
+        part *best = NULL;
+        for (uint32_t k = 0; k < m->n; k++)
+            if (m->parts[k].id != UINT64_MAX && (!best || m->parts[k].id < best->id))
+                best = &m->parts[k];
+        if (!best || best->id != want) {
+            if (want == m->tasks && !best)
+                break;
+            st = ms_error_set(err, MS_EUSAGE, m->dir, 0, "",
+                              best && best->id < want ? "task %" PRIu64 " appears twice"
+                                                      : "task %" PRIu64 " is missing",
+                              best && best->id < want ? best->id : want);
+            break;
+        }
+        ms_buf_clear(&task);
+        while (best->id == want) {
+            ms_buf_puts(&task, best->line);
+            next_line(m, best);
+        }
+        st = ms_buf_ok(&task) ? ms_sweep_asm_add(as, task.data, task.len) : MS_ENOMEM;
+    }
+    ms_buf_fini(&task);
+    return st;
+}
+
+static ms_status write_merged(merge_ctx *m, const char *header, ms_error *err)
+{
+    ms_atomic_set *set = NULL;
+    ms_status st = ms_atomic_set_create(m->dir, &set, err);
+    FILE *rows = st == MS_OK ? ms_atomic_set_open(set, "sweep.csv", err) : NULL;
+    FILE *summ = rows ? ms_atomic_set_open(set, "sweep_summary.csv", err) : NULL;
+    FILE *man = summ ? ms_atomic_set_open(set, "manifest.csv", err) : NULL;
+    if (st == MS_OK && !man)
+        st = MS_EIO;
+    /* the key columns: between "seed," and ",metric" in the header */
+    const char *k0 = header ? strstr(header, "seed,") : NULL;
+    const char *k1 = header ? strstr(header, ",metric,subject,value") : NULL;
+    if (st == MS_OK && (!k0 || !k1 || k1 < k0 + 5))
+        st = ms_error_set(err, MS_EUSAGE, m->dir, 1, "", "not a sweep part file");
+    ms_sweep_asm as;
+    memset(&as, 0, sizeof as);
+    if (st == MS_OK) {
+        char *keys = strndup(k0 + 5, (size_t)(k1 - (k0 + 5)));
+        st = keys ? ms_sweep_asm_init(&as, rows, summ, keys) : MS_ENOMEM;
+        free(keys);
+    }
+    if (st == MS_OK && fputs(header, rows) < 0)
+        st = MS_EIO;
+    if (st == MS_OK)
+        st = merge_rows(m, &as, err);
+    if (st == MS_OK)
+        st = ms_sweep_asm_finish(&as);
+    if (st == MS_OK && fputs(m->manifest, man) < 0)
+        st = MS_EIO;
+    ms_sweep_asm_fini(&as);
+    if (st == MS_OK)
+        return ms_atomic_set_commit(set, err);
+    ms_atomic_set_abort(set);
+    return st;
+}
+
+ms_status ms_sweep_merge(const char *dir, ms_error *err)
+{
+    merge_ctx m;
+    memset(&m, 0, sizeof m);
+    m.dir = dir;
+    char *header = NULL;
+    ms_status st = find_shards(&m, err);
+    for (uint32_t k = 0; st == MS_OK && k < m.n; k++)
+        st = check_manifest(&m, k, err);
+    if (st == MS_OK)
+        st = open_parts(&m, &header, err);
+    if (st == MS_OK)
+        st = write_merged(&m, header, err);
+    for (uint32_t k = 0; m.parts && k < m.n; k++) {
+        if (m.parts[k].f)
+            fclose(m.parts[k].f);
+        free(m.parts[k].line);
+    }
+    free(m.parts);
+    free(m.manifest);
+    free(header);
+    return st;
+}

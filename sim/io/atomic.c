@@ -1,0 +1,266 @@
+/* atomic.c - output sets committed all at once (see atomic.h).
+ *
+ * A set holds, per file, the open stream of its temporary and both paths.
+ * Invariant until commit: no final name in dir has been touched; every
+ * byte written lives in a temporary that abort unlinks. Directories that
+ * create made are remembered (deepest last) so abort can rmdir them,
+ * which only succeeds when they are empty: a failed run leaves no trace.
+ */
+#include "marketsim/atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_MADE_DIRS 32
+
+typedef struct {
+    FILE *fp;    /* NULL once closed */
+    char *tmp;   /* temporary path; NULL once renamed or unlinked */
+    char *final; /* final path */
+} entry;
+
+struct ms_atomic_set {
+    char *dir;
+    mode_t mode; /* 0666 & ~umask: mkstemp makes 0600 files */
+    entry *files;
+    size_t n_files, cap_files;
+    char **removals;
+    size_t n_removals;
+    char *made[MAX_MADE_DIRS];
+    int n_made;
+};
+
+/* dir/prefix name suffix, malloc'ed; NULL when out of memory. */
+static char *path_of(const char *dir, const char *prefix, const char *name, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s%s%s", dir, prefix, name, suffix);
+    return p;
+}
+
+static ms_status io_error(ms_error *err, const char *path, const char *what)
+{
+    return ms_error_set(err, MS_EIO, path, 0, "", "%s: %s", what, strerror(errno));
+}
+
+/* mkdir -p, remembering what it made. Walks the path's prefixes so a
+ * missing parent (the default out/) is created too. */
+static ms_status make_dirs(ms_atomic_set *s, ms_error *err)
+{
+    size_t n = strlen(s->dir);
+    char *p = malloc(n + 1);
+    if (!p)
+        return ms_error_set(err, MS_ENOMEM, s->dir, 0, "", "out of memory");
+    memcpy(p, s->dir, n + 1);
+    ms_status st = MS_OK;
+    for (size_t i = 1; i <= n && st == MS_OK; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char saved = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) == 0) {
+            if (s->n_made < MAX_MADE_DIRS && (s->made[s->n_made] = strdup(p)) != NULL)
+                s->n_made++;
+        } else if (errno != EEXIST) {
+            st = io_error(err, p, "cannot create directory");
+        }
+        p[i] = saved;
+    }
+    struct stat sb;
+    if (st == MS_OK && (stat(s->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        st = ms_error_set(err, MS_EIO, s->dir, 0, "", "not a directory");
+    free(p);
+    return st;
+}
+
+static void free_set(ms_atomic_set *s)
+{
+    for (size_t i = 0; i < s->n_files; i++) {
+        free(s->files[i].tmp);
+        free(s->files[i].final);
+    }
+    for (size_t i = 0; i < s->n_removals; i++)
+        free(s->removals[i]);
+    for (int i = 0; i < s->n_made; i++)
+        free(s->made[i]);
+    free(s->files);
+    free(s->removals);
+    free(s->dir);
+    free(s);
+}
+
+ms_status ms_atomic_set_create(const char *dir, ms_atomic_set **out, ms_error *err)
+{
+    *out = NULL;
+    ms_atomic_set *s = calloc(1, sizeof *s);
+    if (!s || !(s->dir = strdup(dir && *dir ? dir : "."))) {
+        free(s);
+        return ms_error_set(err, MS_ENOMEM, dir, 0, "", "out of memory");
+    }
+    /* umask can only be read by setting it; this runs before any worker
+     * thread exists, so restoring it at once is safe. */
+    mode_t mask = umask(022);
+    umask(mask);
+    s->mode = 0666 & ~mask;
+    ms_status st = make_dirs(s, err);
+    if (st != MS_OK) {
+        ms_atomic_set_abort(s);
+        return st;
+    }
+    *out = s;
+    return MS_OK;
+}
+
+static int grow_files(ms_atomic_set *s)
+{
+    if (s->n_files < s->cap_files)
+        return 0;
+    size_t cap = s->cap_files ? 2 * s->cap_files : 8;
+    entry *p = realloc(s->files, cap * sizeof *p);
+    if (!p)
+        return -1;
+    s->files = p;
+    s->cap_files = cap;
+    return 0;
+}
+
+FILE *ms_atomic_set_open(ms_atomic_set *s, const char *name, ms_error *err)
+{
+    if (grow_files(s) != 0) {
+        ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
+        return NULL;
+    }
+    entry e = {NULL, path_of(s->dir, ".", name, ".tmp-XXXXXX"), path_of(s->dir, "", name, "")};
+    if (!e.tmp || !e.final) {
+        free(e.tmp);
+        free(e.final);
+        ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
+        return NULL;
+    }
+    int fd = mkstemp(e.tmp);
+    if (fd < 0 || fchmod(fd, s->mode) != 0 || !(e.fp = fdopen(fd, "w"))) {
+        io_error(err, e.final, "cannot create temporary file");
+        if (fd >= 0) {
+            close(fd);
+            unlink(e.tmp);
+        }
+        free(e.tmp);
+        free(e.final);
+        return NULL;
+    }
+    s->files[s->n_files++] = e;
+    return e.fp;
+}
+
+ms_status ms_atomic_set_remove(ms_atomic_set *s, const char *name, ms_error *err)
+{
+    char **p = realloc(s->removals, (s->n_removals + 1) * sizeof *p);
+    if (!p)
+        return ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
+    s->removals = p;
+    if (!(p[s->n_removals] = path_of(s->dir, "", name, "")))
+        return ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
+    s->n_removals++;
+    return MS_OK;
+}
+
+/* Flushes, fsyncs and closes one temporary; the stream is gone afterwards
+ * whatever happens. */
+static ms_status close_durable(entry *e, ms_error *err)
+{
+    FILE *fp = e->fp;
+    e->fp = NULL;
+    int failed = ferror(fp) || fflush(fp) != 0 || fsync(fileno(fp)) != 0;
+    int saved = errno;
+    if (fclose(fp) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed)
+        return MS_OK;
+    errno = saved ? saved : EIO;
+    return io_error(err, e->final, "cannot write");
+}
+
+static void sync_dir(const char *dir)
+{
+    /* Durability of the renames; failure here cannot undo them, and some
+     * file systems refuse fsync on directories, so it is best effort. */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
+{
+    for (size_t i = 0; i < s->n_files; i++) {
+        ms_status st = close_durable(&s->files[i], err);
+        if (st != MS_OK) {
+            ms_atomic_set_abort(s);
+            return st;
+        }
+    }
+    ms_status st = MS_OK;
+    for (size_t i = 0; i < s->n_files && st == MS_OK; i++) {
+        if (rename(s->files[i].tmp, s->files[i].final) != 0) {
+            st = io_error(err, s->files[i].final, "cannot rename into place");
+            break;
+        }
+        free(s->files[i].tmp);
+        s->files[i].tmp = NULL;
+    }
+    for (size_t i = 0; i < s->n_removals && st == MS_OK; i++)
+        if (unlink(s->removals[i]) != 0 && errno != ENOENT)
+            st = io_error(err, s->removals[i], "cannot remove stale file");
+    if (st == MS_OK) {
+        sync_dir(s->dir);
+        free_set(s); /* keeps the directories: they now hold results */
+        return MS_OK;
+    }
+    ms_atomic_set_abort(s);
+    return st;
+}
+
+void ms_atomic_set_abort(ms_atomic_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_files; i++) {
+        if (s->files[i].fp)
+            fclose(s->files[i].fp);
+        s->files[i].fp = NULL;
+        if (s->files[i].tmp)
+            unlink(s->files[i].tmp);
+    }
+    for (int i = s->n_made - 1; i >= 0; i--)
+        rmdir(s->made[i]); /* fails harmlessly when not empty */
+    free_set(s);
+}
+
+ms_status ms_atomic_write_file(const char *dir, const char *name, const void *data, size_t len,
+                               ms_error *err)
+{
+    ms_atomic_set *s;
+    ms_status st = ms_atomic_set_create(dir, &s, err);
+    if (st != MS_OK)
+        return st;
+    FILE *fp = ms_atomic_set_open(s, name, err);
+    if (!fp) {
+        ms_atomic_set_abort(s);
+        return MS_EIO;
+    }
+    if (len && fwrite(data, 1, len, fp) != len) {
+        io_error(err, name, "cannot write");
+        ms_atomic_set_abort(s);
+        return MS_EIO;
+    }
+    return ms_atomic_set_commit(s, err);
+}

@@ -1,0 +1,236 @@
+/* csv.c - growable byte buffers and the RFC 4180 row writer (see csv.h).
+ *
+ * Invariants: a buffer's `len <= cap`; once `failed` is set no append
+ * changes it, so a writer can emit a whole table and check once. Numbers
+ * are formatted by snprintf and then normalised: in any locale, %g output
+ * is an optional sign, digits, one decimal separator (a locale string),
+ * digits and an exponent, or inf/nan. Any run of bytes that is not a digit,
+ * letter or sign is therefore the separator and becomes '.', which avoids
+ * localeconv() (not thread-safe) and never depends on setlocale.
+ */
+#include "marketsim/csv.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ms_buf_init(ms_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void ms_buf_fini(ms_buf *b)
+{
+    free(b->data);
+    ms_buf_init(b);
+}
+
+void ms_buf_clear(ms_buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+}
+
+/* Makes room for `extra` more bytes plus a NUL; doubles to keep appends
+ * amortised O(1). */
+static int reserve(ms_buf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int ms_buf_append(ms_buf *b, const char *s, size_t n)
+{
+    if (reserve(b, n) != 0)
+        return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+int ms_buf_puts(ms_buf *b, const char *s)
+{
+    return ms_buf_append(b, s, strlen(s));
+}
+
+int ms_buf_printf(ms_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || reserve(b, (size_t)n) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+const char *ms_buf_cstr(ms_buf *b)
+{
+    if (b->failed || !b->data || reserve(b, 0) != 0)
+        return "";
+    b->data[b->len] = '\0';
+    return b->data;
+}
+
+int ms_buf_ok(const ms_buf *b)
+{
+    return !b->failed;
+}
+
+ms_status ms_buf_write(const ms_buf *b, FILE *out)
+{
+    if (b->failed)
+        return MS_ENOMEM;
+    if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+        return MS_EIO;
+    return MS_OK;
+}
+
+static int is_number_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+           c == '-';
+}
+
+size_t ms_csv_format(char *out, size_t n, double v, int digits)
+{
+    char tmp[64];
+    if (isnan(v)) {
+        snprintf(out, n, "nan");
+        return strlen(out);
+    }
+    if (isinf(v)) {
+        snprintf(out, n, v < 0 ? "-inf" : "inf");
+        return strlen(out);
+    }
+    snprintf(tmp, sizeof tmp, "%.*g", digits, v);
+    /* Collapse any separator run (possibly multibyte) into one '.'. */
+    size_t j = 0;
+    for (size_t i = 0; tmp[i] && j + 1 < n;) {
+        if (is_number_char(tmp[i])) {
+            out[j++] = tmp[i++];
+            continue;
+        }
+        out[j++] = '.';
+        while (tmp[i] && !is_number_char(tmp[i]))
+            i++;
+    }
+    if (n)
+        out[j < n ? j : n - 1] = '\0';
+    return j;
+}
+
+int ms_csv_needs_quotes(const char *s)
+{
+    return s && strpbrk(s, ",\"\r\n") != NULL;
+}
+
+void ms_csv_init(ms_csv *w, ms_buf *buf)
+{
+    w->buf = buf;
+    w->col = 0;
+}
+
+static void sep(ms_csv *w)
+{
+    if (w->col++ > 0)
+        ms_buf_append(w->buf, ",", 1);
+}
+
+void ms_csv_header(ms_csv *w, const char *columns)
+{
+    ms_buf_puts(w->buf, columns);
+    ms_buf_append(w->buf, "\n", 1);
+    w->col = 0;
+}
+
+void ms_csv_str(ms_csv *w, const char *s)
+{
+    sep(w);
+    if (!s)
+        return;
+    if (!ms_csv_needs_quotes(s)) {
+        ms_buf_puts(w->buf, s);
+        return;
+    }
+    ms_buf_append(w->buf, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            ms_buf_append(w->buf, "\"\"", 2);
+        else
+            ms_buf_append(w->buf, p, 1);
+    }
+    ms_buf_append(w->buf, "\"", 1);
+}
+
+void ms_csv_int(ms_csv *w, int64_t v)
+{
+    char tmp[32];
+    sep(w);
+    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+    ms_buf_append(w->buf, tmp, (size_t)n);
+}
+
+void ms_csv_uint(ms_csv *w, uint64_t v)
+{
+    char tmp[32];
+    sep(w);
+    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
+    ms_buf_append(w->buf, tmp, (size_t)n);
+}
+
+static void number(ms_csv *w, double v, int digits)
+{
+    char tmp[64];
+    sep(w);
+    size_t n = ms_csv_format(tmp, sizeof tmp, v, digits);
+    ms_buf_append(w->buf, tmp, n);
+}
+
+void ms_csv_num(ms_csv *w, double v)
+{
+    /* A computed -0 (e.g. -0.0 * share) reads as a sign flip; print 0. */
+    number(w, v == 0.0 ? 0.0 : v, MS_CSV_NUM_DIGITS);
+}
+
+void ms_csv_exact(ms_csv *w, double v)
+{
+    number(w, v, MS_CSV_EXACT_DIGITS);
+}
+
+void ms_csv_empty(ms_csv *w)
+{
+    sep(w);
+}
+
+void ms_csv_end(ms_csv *w)
+{
+    ms_buf_append(w->buf, "\n", 1);
+    w->col = 0;
+}

@@ -1,0 +1,201 @@
+/* buyers.c - the buyers: initial state, and the four buyer events
+ * (procurement trigger, end of evaluation, deferral review, commitment
+ * expiry) that move a buyer through IDLE -> EVALUATING -> DEFERRED ->
+ * COMMITTED.
+ *
+ * Each buyer has exactly one pending event. A buyer's draws come from its
+ * own stream {seed, replication, BUYER, id} at its stored position, so they
+ * never depend on other buyers (common random numbers across scenarios).
+ * Aggregates change only here, through set_state and mk_commit, so the
+ * monthly snapshot never scans the buyers.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "marketsim/rng.h"
+
+#include "market_internal.h"
+
+void mk_seek(mk_market *m, uint32_t id)
+{
+    ms_stream_id sid = {m->sc->seed, m->rep, MK_PURPOSE_BUYER, id};
+    ms_rng_seek(m->rng, sid, m->buyers[id].draws);
+}
+
+static void save_position(mk_market *m, uint32_t id)
+{
+    m->buyers[id].draws = (uint32_t)ms_rng_position(m->rng);
+}
+
+static void set_state(mk_market *m, mk_buyer *b, int state)
+{
+    m->seg_state[b->segment][b->state]--;
+    m->seg_state[b->segment][state]++;
+    b->state = (uint8_t)state;
+}
+
+static int64_t held_amount(const mk_buyer *b, int k)
+{
+    return llround((double)b->spend * (double)b->weight[k] * MK_SPEND_UNIT);
+}
+
+/* Adds (sign +1) or removes (sign -1) the buyer's commitment from every
+ * aggregate it feeds. Both directions read the same stored numbers. */
+void mk_commit(mk_market *m, mk_buyer *b, int sign)
+{
+    uint32_t clouds = 0;
+    for (int k = 0; k < b->n_held; k++) {
+        mk_offer *o = &m->off[b->offer[k]];
+        o->spend += sign * held_amount(b, k);
+        o->contracts += sign;
+        clouds |= 1u << o->cloud;
+    }
+    m->cloud_primary[m->off[b->offer[0]].cloud] += sign;
+    if (clouds & (clouds - 1u))
+        m->seg_multi[b->segment] += sign;
+}
+
+static ms_status schedule(mk_market *m, double time, uint32_t type, uint32_t id, uint64_t data)
+{
+    return mk_schedule_buyer(m, time, type, id, data);
+}
+
+/* Next candidate trigger: a Poisson stream at the hazard's ceiling p + q,
+ * thinned at the event (mk_buyers_on_trigger). */
+static ms_status next_trigger(mk_market *m, uint32_t id, double now)
+{
+    const ms_decision *d = &m->sc->decision;
+    double rate = (d->bass_p + d->bass_q) / 12.0; /* per month */
+    if (rate <= 0.0)
+        return MS_OK;
+    return schedule(m, now + gsl_ran_exponential(m->rng, 1.0 / rate), MK_EV_TRIGGER, id, 0);
+}
+
+ms_status mk_buyers_on_trigger(ms_engine *eng, void *model, const ms_event *ev)
+{
+    mk_market *m = model;
+    uint32_t id = ev->target;
+    mk_buyer *b = &m->buyers[id];
+    const ms_scenario *sc = m->sc;
+    const ms_decision *d = &sc->decision;
+    double now = ms_engine_now(eng);
+    int s = b->segment;
+    mk_seek(m, id);
+    double adopted = (double)m->seg_state[s][MK_COMMITTED] / (double)m->seg_count[s];
+    double h = d->bass_p + d->bass_q * adopted;
+    ms_status st;
+    if (gsl_rng_uniform(m->rng) * (d->bass_p + d->bass_q) < h) {
+        const ms_segment *seg = &sc->segments[s];
+        double median = seg->eval_months * (seg->regulated ? d->regulated_eval_multiplier : 1.0);
+        double t =
+            gsl_ran_lognormal(m->rng, log(median), d->eval_sigma) + seg->authorization_months;
+        set_state(m, b, MK_EVALUATING);
+        st = schedule(m, now + t, MK_EV_EVAL_DONE, id, 0);
+    } else {
+        st = next_trigger(m, id, now);
+    }
+    save_position(m, id);
+    return st;
+}
+
+/* Capacity counts new commitments per calendar month. The counters are
+ * reset here, lazily, on the first check of a new month: a queued buyer
+ * retries exactly at the month boundary, before that month's snapshot. */
+static int over_capacity(mk_market *m, int cloud, double now)
+{
+    int month = (int)floor(now);
+    if (month != m->cap_month) {
+        memset(m->cap_used, 0, sizeof m->cap_used);
+        m->cap_month = month;
+    }
+    double cap = m->sc->clouds[cloud].capacity * m->cap_mult[cloud];
+    return m->sc->clouds[cloud].capacity > 0.0 && (double)m->cap_used[cloud] >= cap;
+}
+
+static void hold(mk_market *m, mk_buyer *b, const mk_choice *ch)
+{
+    b->n_held = (uint8_t)ch->n;
+    for (int k = 0; k < ch->n; k++) {
+        b->offer[k] = ch->offer[k];
+        b->weight[k] = (float)ch->weight[k];
+    }
+    b->home = (uint8_t)m->off[ch->offer[0]].cloud;
+    mk_commit(m, b, +1);
+}
+
+/* A new procurement decision (end of evaluation, review, queue retry). */
+static ms_status procure(mk_market *m, uint32_t id, double now)
+{
+    mk_buyer *b = &m->buyers[id];
+    mk_choice ch;
+    mk_decide(m, id, 1, &ch);
+    m->res->decisions++;
+    m->seg_decisions[b->segment]++;
+    if (ch.deferred) {
+        m->seg_deferrals[b->segment]++;
+        if (b->state != MK_DEFERRED) {
+            b->since = (float)now;
+            set_state(m, b, MK_DEFERRED);
+        }
+        return schedule(m, now + m->sc->decision.defer_review_months, MK_EV_REVIEW, id, 0);
+    }
+    int cloud = m->off[ch.offer[0]].cloud;
+    if (over_capacity(m, cloud, now)) { /* queue: try again next month */
+        if (b->state != MK_EVALUATING)
+            set_state(m, b, MK_EVALUATING);
+        return schedule(m, floor(now) + 1.0, MK_EV_EVAL_DONE, id, 1);
+    }
+    m->cap_used[cloud]++;
+    hold(m, b, &ch);
+    set_state(m, b, MK_COMMITTED);
+    return schedule(m, now + m->sc->decision.term_months, MK_EV_EXPIRY, id, 0);
+}
+
+ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev)
+{
+    return procure(model, ev->target, ms_engine_now(eng));
+}
+
+ms_status mk_buyers_on_review(ms_engine *eng, void *model, const ms_event *ev)
+{
+    return procure(model, ev->target, ms_engine_now(eng));
+}
+
+/* Renewal or switch: re-decide with incumbency, without the defer option
+ * (a running workload is not switched off to wait). */
+ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev)
+{
+    mk_market *m = model;
+    uint32_t id = ev->target;
+    mk_buyer *b = &m->buyers[id];
+    double now = ms_engine_now(eng);
+    int old_cloud = m->off[b->offer[0]].cloud;
+    int old_vendor = m->sc->products[m->off[b->offer[0]].product].vendor;
+    mk_choice ch;
+    mk_decide(m, id, 0, &ch);
+    m->res->decisions++;
+    if (ch.deferred) { /* nothing feasible any more: the buyer drops out */
+        mk_commit(m, b, -1);
+        set_state(m, b, MK_IDLE);
+        mk_seek(m, id);
+        ms_status st = next_trigger(m, id, now);
+        save_position(m, id);
+        return st;
+    }
+    int cloud = m->off[ch.offer[0]].cloud;
+    if (cloud != old_cloud) {
+        if (over_capacity(m, cloud, now)) /* keep the old contract a month more */
+            return schedule(m, floor(now) + 1.0, MK_EV_EXPIRY, id, 0);
+        m->cap_used[cloud]++;
+        m->cloud_switches++;
+    }
+    if (m->sc->products[m->off[ch.offer[0]].product].vendor != old_vendor)
+        m->vendor_switches++;
+    mk_commit(m, b, -1);
+    hold(m, b, &ch);
+    return schedule(m, now + m->sc->decision.term_months, MK_EV_EXPIRY, id, 0);
+}

@@ -1,0 +1,224 @@
+/* market_internal.h - private state of one market replication (sim/model/).
+ *
+ * One mk_market holds everything a replication needs: the world (regime in
+ * force, offers, prices, qualities, outages), the dispute, the buyers as one
+ * packed array (40 bytes each, no per-buyer heap objects), the incremental
+ * aggregates, and the per-(segment, offer) decision tables.
+ *
+ * Invariants:
+ * - every buyer has exactly one pending event (trigger, evaluation, review
+ *   or expiry), in the engine or in a month bucket (calendar.c), so no
+ *   event ever needs cancelling;
+ * - seg_state[s][k] counts the buyers of segment s in state k, and the four
+ *   states sum to seg_count[s] at all times;
+ * - offer spend and contracts are exact integers (spend in micro-$M) added
+ *   on commit and subtracted on expiry with the same stored numbers, so they
+ *   never drift or go negative;
+ * - the decision tables are a pure function of the world state and the
+ *   last snapshot; any change to either sets `dirty`, and a decision
+ *   refreshes dirty tables before it reads them.
+ */
+#ifndef MARKETSIM_MODEL_MARKET_INTERNAL_H
+#define MARKETSIM_MODEL_MARKET_INTERNAL_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "marketsim/engine.h"
+#include "marketsim/market.h"
+#include "marketsim/scenario.h"
+
+#define MK_MAX_HOLD 4 /* offers one buyer can split its spend over */
+#define MK_MAX_OFFERS (MS_MAX_PRODUCTS * MS_MAX_CLOUDS)
+#define MK_SPEND_UNIT 1e6 /* integer spend units per $M */
+#ifndef MK_SLOTS
+#define MK_SLOTS 4 /* calendar buckets a month (calendar.c) */
+#endif
+
+/* Stream purposes (ms_stream_id.purpose). */
+enum { MK_PURPOSE_BUYER = 1, MK_PURPOSE_DISPUTE = 2 };
+
+enum { MK_IDLE = 0, MK_EVALUATING, MK_DEFERRED, MK_COMMITTED, MK_STATE_COUNT };
+
+/* Engine event types. */
+enum {
+    MK_EV_TRIGGER = 1, /* candidate procurement trigger (thinned Bass hazard) */
+    MK_EV_EVAL_DONE,   /* evaluation over, or a capacity-queue retry */
+    MK_EV_EXPIRY,      /* commitment ends: renew or switch */
+    MK_EV_REVIEW,      /* a deferred buyer looks again */
+    MK_EV_DISPUTE,     /* dispute transition (data = mk_dispute_step) */
+    MK_EV_REGIME,      /* scheduled regime change (data = schedule index) */
+    MK_EV_EXO,         /* exogenous event starts (data = event index) */
+    MK_EV_EXO_END,     /* a temporary exogenous event ends */
+    MK_EV_SNAPSHOT,    /* monthly snapshot (data = month) */
+    MK_EV_FLUSH        /* month k's buyer events move into the engine (data = k) */
+};
+
+/* World events fire before buyers at equal times, snapshots after both. */
+enum { MK_PRIO_WORLD = 0, MK_PRIO_BUYER = 1, MK_PRIO_SNAPSHOT = 2 };
+
+/* Dispute states; the terminal ones follow MK_DS_AMENDED. */
+typedef enum {
+    MK_DS_LATENT = 0,
+    MK_DS_THREAT,
+    MK_DS_NEGOTIATION,
+    MK_DS_FILED,
+    MK_DS_AMENDED,
+    MK_DS_SETTLED,
+    MK_DS_INJUNCTION,
+    MK_DS_PLAINTIFF_WINS,
+    MK_DS_DISMISSED
+} mk_dispute_state;
+
+/* A buyer, packed. `since` is the month deferral began (DEFERRED). */
+typedef struct {
+    float spend; /* annual AI spend, $M */
+    float since;
+    uint32_t draws; /* position in the buyer's own stream */
+    float weight[MK_MAX_HOLD];
+    uint16_t offer[MK_MAX_HOLD]; /* offer[0] is the primary offer */
+    uint8_t state, segment, n_held, home;
+} mk_buyer;
+
+/* A buyer event waiting in a month bucket (calendar.c). */
+typedef struct {
+    double time;
+    uint32_t id;
+    uint32_t what; /* type << 1 | data bit */
+} mk_pending;
+
+typedef struct {
+    mk_pending *items;
+    size_t n, cap;
+} mk_bucket;
+
+typedef struct {
+    int product, cloud;
+    int offered;       /* the product is sold on this cloud (list or partnership) */
+    double price_mult; /* price changes aimed at this offer */
+    ms_offer_state state;
+    int route_cloud;
+    double route_share, route_penalty;
+    int disputed;  /* the dispute's offer or contested under the regime */
+    double sigma;  /* legal uncertainty now */
+    int64_t spend; /* committed spend in MK_SPEND_UNIT */
+    int64_t contracts;
+} mk_offer;
+
+typedef struct {
+    mk_dispute_state state;
+    ms_outcome outcome; /* terminal outcome reached (MS_OUTCOME_STOCHASTIC = none yet) */
+    double threat_time, resolved_time;
+    int triggered;
+    /* every draw is taken at the trigger, in a fixed order, so forcing one
+     * outcome keeps the timings of the others (common random numbers) */
+    double u_amend, u_motion, u_grant, u_branch, u_plaintiff;
+    double t_neg, t_pi, t_settle, t_trial, t_dismiss;
+    /* the path chosen at filing */
+    int motion, grant, branch, plaintiff;
+} mk_dispute;
+
+typedef struct mk_market {
+    const ms_scenario *sc;
+    const ms_market_options *opt;
+    ms_market_result *res;
+    ms_engine *eng;
+    gsl_rng *rng; /* scratch generator, re-seeked per buyer */
+    uint32_t rep;
+    ms_status fail; /* first allocation failure inside a handler */
+
+    /* world */
+    int regime;
+    int launched[MS_MAX_PRODUCTS];
+    double quality[MS_MAX_PRODUCTS];
+    double outage[MS_MAX_CLOUDS];   /* utility penalty now */
+    double cap_mult[MS_MAX_CLOUDS]; /* capacity multiplier now */
+    double uncertainty_mult;        /* clarifying statements */
+    int n_off;
+    mk_offer off[MK_MAX_OFFERS];
+    mk_dispute dsp;
+
+    /* decision tables, [segment][k] over the segment's feasible offers */
+    int dirty;
+    int n_feas[MS_MAX_SEGMENTS];
+    uint16_t feas[MS_MAX_SEGMENTS][MK_MAX_OFFERS];
+    double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
+    double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
+    double w_away[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* the same minus switching cost */
+    double vmax[MS_MAX_SEGMENTS];
+    double sigma_bar[MS_MAX_SEGMENTS];
+    double bonus[MS_MAX_SEGMENTS];      /* exp(diversification * sigma_bar / mu) */
+    double prod_share[MS_MAX_PRODUCTS]; /* spend share at the last snapshot */
+
+    /* buyers and aggregates */
+    int64_t n_buyers;
+    mk_buyer *buyers;
+    int64_t seg_count[MS_MAX_SEGMENTS];
+    int64_t seg_state[MS_MAX_SEGMENTS][MK_STATE_COUNT];
+    int64_t seg_multi[MS_MAX_SEGMENTS];
+    int64_t cloud_primary[MS_MAX_CLOUDS];
+    int64_t cap_used[MS_MAX_CLOUDS]; /* new commitments in month cap_month */
+    int cap_month;
+    int64_t seg_decisions[MS_MAX_SEGMENTS], seg_deferrals[MS_MAX_SEGMENTS];
+    int64_t cloud_switches, vendor_switches;
+    double adopted_months; /* sum over months of adopted buyers */
+
+    /* month buckets of future buyer events */
+    mk_bucket *buckets;
+    int n_buckets;
+
+    /* result growth */
+    size_t cap_products, cap_events;
+} mk_market;
+
+/* calendar.c */
+ms_status mk_calendar_init(mk_market *m);
+void mk_calendar_fini(mk_market *m);
+ms_status mk_schedule_buyer(mk_market *m, double time, uint32_t type, uint32_t id, uint64_t data);
+ms_status mk_calendar_on_flush(ms_engine *eng, void *model, const ms_event *ev);
+
+/* offers.c */
+void mk_offers_init(mk_market *m);
+void mk_offers_apply_regime(mk_market *m);
+void mk_tables_refresh(mk_market *m);
+int mk_offer_index(const mk_market *m, int product, int cloud);
+
+/* dispute.c */
+ms_status mk_dispute_start(mk_market *m);
+ms_status mk_dispute_on_event(ms_engine *eng, void *model, const ms_event *ev);
+double mk_dispute_sigma(const mk_market *m);
+int mk_dispute_resolved(const mk_market *m);
+
+/* world.c: regime schedule and exogenous events */
+ms_status mk_world_start(mk_market *m);
+ms_status mk_world_on_regime(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_world_on_exo(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_world_on_exo_end(ms_engine *eng, void *model, const ms_event *ev);
+void mk_switch_regime(mk_market *m, int regime, const char *why);
+
+/* buyers.c */
+ms_status mk_buyers_init(mk_market *m);
+ms_status mk_buyers_on_trigger(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_buyers_on_review(ms_engine *eng, void *model, const ms_event *ev);
+void mk_seek(mk_market *m, uint32_t id);
+void mk_commit(mk_market *m, mk_buyer *b, int sign);
+
+/* decision.c */
+typedef struct {
+    int deferred;
+    int n;
+    uint16_t offer[MK_MAX_HOLD];
+    double weight[MK_MAX_HOLD];
+} mk_choice;
+void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out);
+
+/* metrics.c */
+ms_status mk_metrics_on_snapshot(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_metrics_final(mk_market *m);
+void mk_event_row(mk_market *m, const char *event, const char *subject, const char *detail);
+ms_status mk_metrics_alloc(mk_market *m);
+
+#endif

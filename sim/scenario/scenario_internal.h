@@ -1,0 +1,168 @@
+/* scenario_internal.h - private types shared by the scenario loader's files.
+ *
+ * The loader keeps a stack of parsed libconfig trees ("layers"): the files
+ * pulled in by @include at the bottom, the scenario file above them and the
+ * --set overrides on top. A key's effective value is the one in the highest
+ * layer that has it: groups merge key by key, scalars and lists are replaced
+ * whole. Every key is described once in the schema table (schema.c); the
+ * checker, the builder, --set, the writer and the reference all walk it.
+ */
+#ifndef MS_SCENARIO_INTERNAL_H
+#define MS_SCENARIO_INTERNAL_H
+
+#include <libconfig.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "marketsim/scenario.h"
+
+typedef enum {
+    MS_SCHEMA_GROUP, /* a fixed group: sim, buyers, dispute, ... */
+    MS_SCHEMA_NAMED, /* a group of entities keyed by id: clouds, products, ... */
+    MS_SCHEMA_LIST,  /* a list of groups: rules, regime_schedule, events */
+    MS_SCHEMA_INT,   /* 32-bit integer */
+    MS_SCHEMA_INT64, /* 64-bit integer (write 3000000000L) */
+    MS_SCHEMA_FLOAT, /* an integer is accepted and read as that float */
+    MS_SCHEMA_BOOL,
+    MS_SCHEMA_STRING,
+    MS_SCHEMA_ENUM,  /* one of a fixed set of names */
+    MS_SCHEMA_REF,   /* the id of an entity */
+    MS_SCHEMA_REFSET /* an array of cloud ids, stored as a bitmask */
+} ms_schema_type;
+
+/* Which struct a key's offset points into. */
+typedef enum {
+    MS_SCOPE_NONE, /* containers */
+    MS_SCOPE_ROOT, /* ms_scenario */
+    MS_SCOPE_CLOUD,
+    MS_SCOPE_VENDOR,
+    MS_SCOPE_PRODUCT,
+    MS_SCOPE_SEGMENT,
+    MS_SCOPE_RULE,
+    MS_SCOPE_SCHEDULE,
+    MS_SCOPE_EVENT
+} ms_schema_scope;
+
+/* Entity kinds, for REF/REFSET/NAMED keys (aux field). */
+enum {
+    MS_KIND_CLOUD,
+    MS_KIND_VENDOR,
+    MS_KIND_PRODUCT,
+    MS_KIND_SEGMENT,
+    MS_KIND_REGIME,
+    MS_KIND_COUNT
+};
+/* Enum choice tables, for ENUM keys (aux field). */
+enum { MS_CHOICE_CLASS, MS_CHOICE_STATE, MS_CHOICE_OUTCOME, MS_CHOICE_EXO };
+
+#define MS_SCHEMA_WILD 1u /* "*" means any (MS_ANY) */
+#define MS_SCHEMA_NONE 2u /* "" means none (MS_ANY) */
+#define MS_SCHEMA_U64 4u  /* stored as uint64_t (the seed) */
+
+typedef struct {
+    const char *path; /* "clouds.<id>.price_index", "events.[].month" */
+    ms_schema_type type;
+    const char *def;   /* default, as config text without quotes; NULL = required */
+    double min, max;   /* numeric range (inclusive) */
+    const char *units; /* "" when dimensionless */
+    const char *doc;   /* one line */
+    ms_schema_scope scope;
+    size_t offset; /* into the scope's struct */
+    size_t size;   /* STRING: buffer size */
+    int aux;       /* ENUM: choice table; REF/REFSET/NAMED: entity kind */
+    unsigned flags;
+} ms_schema_key;
+
+/* schema.c */
+const ms_schema_key *ms_schema_keys(int *n);
+const ms_schema_key *ms_schema_find(const char *norm_path);
+/* Names of an enum choice table, NULL-terminated. */
+const char *const *ms_schema_choices(int table);
+int ms_schema_choice_index(int table, const char *name);
+const char *ms_schema_kind_name(int kind);
+/* Writes the last component of a schema path's children of `parent` (the
+ * normalized path) that best matches `name` into buf; 0 if none is close. */
+int ms_schema_suggest(const char *parent, const char *name, char *buf, size_t cap);
+int ms_schema_suggest_word(const char *const *words, int n, const char *name);
+/* The last component of k's path if k is a direct child of `parent` (a
+ * normalized path, "" for the root), else NULL. */
+const char *ms_schema_child_name(const ms_schema_key *k, const char *parent);
+/* Lists the child names of `parent`, comma separated, into buf. */
+void ms_schema_children(const char *parent, char *buf, size_t cap);
+void ms_schema_type_text(const ms_schema_key *k, char *buf, size_t cap);
+void ms_schema_range_text(const ms_schema_key *k, char *buf, size_t cap);
+/* Writes a double so that it reads back bit-identical and as a float. */
+void ms_schema_format_double(double v, char *buf, size_t cap);
+
+/* prescan.c */
+#define MS_PRESCAN_MAX_INCLUDES 8
+#define MS_PRESCAN_MAX_BAD 16
+typedef struct {
+    char *text; /* the input with @include directives blanked (malloc'd) */
+    int n_includes;
+    char includes[MS_PRESCAN_MAX_INCLUDES][256];
+    int include_lines[MS_PRESCAN_MAX_INCLUDES];
+    int include_nested[MS_PRESCAN_MAX_INCLUDES]; /* inside a group: not supported */
+    int dropped_line; /* line of the first @include not recorded (too many, too long) */
+    int n_bad;
+    int bad_lines[MS_PRESCAN_MAX_BAD];
+    char bad_tokens[MS_PRESCAN_MAX_BAD][48];
+    int bad_is64[MS_PRESCAN_MAX_BAD];
+} ms_prescan;
+/* Returns 0, or -1 when out of memory. Free with ms_prescan_fini. */
+int ms_prescan_run(const char *text, ms_prescan *ps);
+void ms_prescan_fini(ms_prescan *ps);
+
+/* The loader. */
+#define MS_MAX_LAYERS 12
+typedef struct {
+    config_t cfg;
+    char file[256]; /* as shown in messages */
+} ms_layer;
+
+typedef struct {
+    ms_layer layers[MS_MAX_LAYERS]; /* bottom (first include) to top (--set) */
+    int n;
+    int syntax_errors;       /* parse failures and unreadable files */
+    char open_files[8][512]; /* real paths of the files being included, by depth */
+    ms_errors *errs;
+    const char *main_file;
+} ms_loader;
+
+/* A located setting: the value and the layer it came from. */
+typedef struct {
+    const config_setting_t *s;
+    int layer;
+} ms_found;
+
+/* loader.c */
+/* Resolves a concrete path ("clouds.aws.sla", "events.[2].value", "a[1].b")
+ * inside one setting; NULL if absent. */
+config_setting_t *ms_loader_resolve(config_setting_t *root, const char *path);
+/* The highest layer's setting at `path`, or {NULL, -1}. */
+ms_found ms_loader_find(const ms_loader *ld, const char *path);
+/* File and line to report for `path`: the setting's own, else the nearest
+ * existing ancestor's. A line of 0 means the value came from --set. */
+void ms_loader_where(const ms_loader *ld, const char *path, const char **file, int *line);
+void ms_loader_where_setting(const ms_loader *ld, int layer, const config_setting_t *s,
+                             const char **file, int *line);
+
+/* check.c: structure, types and ranges of every layer. */
+void ms_check_layer(ms_loader *ld, int layer);
+/* Checks one scalar setting against its key (type, range, enum). Returns 0
+ * when good; otherwise reports and returns -1. */
+int ms_check_value(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
+                   const char *file, int line, const char *key);
+
+/* override.c: --set KEY=VALUE, applied into layers. */
+void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets);
+
+/* build.c: the scenario from the layers; reports dangling references. */
+void ms_build_scenario(ms_loader *ld, ms_scenario *sc);
+
+/* xcheck.c: rules that span keys (sums, probabilities, what each event
+ * type needs), then sorts the schedule and events by month and settles the
+ * initial regime. */
+void ms_xcheck_scenario(ms_loader *ld, ms_scenario *sc);
+
+#endif

@@ -1,0 +1,225 @@
+/* write.c - ms_scenario_write: the resolved scenario as libconfig text.
+ *
+ * Walks the schema table in tree order and prints every key, defaults
+ * included, so the file is complete and needs no @include. Doubles are
+ * printed with the fewest digits that read back bit-identical, and 64-bit
+ * integers with an L suffix; loading the output yields a scenario equal to
+ * the input field by field.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "scenario_internal.h"
+
+typedef struct {
+    FILE *out;
+    const ms_scenario *sc;
+} writer;
+
+static void indent(writer *w, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        fputs("  ", w->out);
+}
+
+static void write_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static const char *ref_id(const ms_scenario *sc, int kind, int idx)
+{
+    switch (kind) {
+    case MS_KIND_CLOUD:
+        return sc->clouds[idx].id;
+    case MS_KIND_VENDOR:
+        return sc->vendors[idx].id;
+    case MS_KIND_PRODUCT:
+        return sc->products[idx].id;
+    case MS_KIND_SEGMENT:
+        return sc->segments[idx].id;
+    default:
+        return sc->regimes[idx].id;
+    }
+}
+
+static void write_value(writer *w, const ms_schema_key *k, const void *base)
+{
+    const char *p = (const char *)base + k->offset;
+    int iv;
+    int64_t lv;
+    double dv;
+    char buf[64];
+    switch (k->type) {
+    case MS_SCHEMA_INT:
+        memcpy(&iv, p, sizeof iv);
+        fprintf(w->out, "%d", iv);
+        break;
+    case MS_SCHEMA_INT64:
+        memcpy(&lv, p, sizeof lv);
+        fprintf(w->out, "%" PRId64 "L", lv);
+        break;
+    case MS_SCHEMA_FLOAT:
+        memcpy(&dv, p, sizeof dv);
+        ms_schema_format_double(dv, buf, sizeof buf);
+        fputs(buf, w->out);
+        break;
+    case MS_SCHEMA_BOOL:
+        memcpy(&iv, p, sizeof iv);
+        fputs(iv ? "true" : "false", w->out);
+        break;
+    case MS_SCHEMA_STRING:
+        write_string(w->out, p);
+        break;
+    case MS_SCHEMA_ENUM:
+    case MS_SCHEMA_REF:
+        memcpy(&iv, p, sizeof iv);
+        if (iv == MS_ANY)
+            write_string(w->out, (k->flags & MS_SCHEMA_WILD) ? "*" : "");
+        else
+            write_string(w->out, k->type == MS_SCHEMA_ENUM ? ms_schema_choices(k->aux)[iv]
+                                                           : ref_id(w->sc, k->aux, iv));
+        break;
+    case MS_SCHEMA_REFSET: {
+        uint32_t mask;
+        int first = 1;
+        memcpy(&mask, p, sizeof mask);
+        fputc('[', w->out);
+        for (int i = 0; i < w->sc->n_clouds; i++) {
+            if (!(mask & (1u << i)))
+                continue;
+            fputs(first ? "" : ", ", w->out);
+            write_string(w->out, w->sc->clouds[i].id);
+            first = 0;
+        }
+        fputc(']', w->out);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void write_children(writer *w, const char *norm, const void *base, int regime, int depth);
+
+static int entity_count(const ms_scenario *sc, int kind)
+{
+    switch (kind) {
+    case MS_KIND_CLOUD:
+        return sc->n_clouds;
+    case MS_KIND_VENDOR:
+        return sc->n_vendors;
+    case MS_KIND_PRODUCT:
+        return sc->n_products;
+    case MS_KIND_SEGMENT:
+        return sc->n_segments;
+    default:
+        return sc->n_regimes;
+    }
+}
+
+static const void *entity_base(const ms_scenario *sc, int kind, int i)
+{
+    switch (kind) {
+    case MS_KIND_CLOUD:
+        return &sc->clouds[i];
+    case MS_KIND_VENDOR:
+        return &sc->vendors[i];
+    case MS_KIND_PRODUCT:
+        return &sc->products[i];
+    case MS_KIND_SEGMENT:
+        return &sc->segments[i];
+    default:
+        return sc;
+    }
+}
+
+static void write_named(writer *w, const ms_schema_key *k, int depth)
+{
+    char norm[256];
+    snprintf(norm, sizeof norm, "%s.<id>", k->path);
+    for (int i = 0; i < entity_count(w->sc, k->aux); i++) {
+        indent(w, depth);
+        fprintf(w->out, "%s = {\n", ref_id(w->sc, k->aux, i));
+        write_children(w, norm, entity_base(w->sc, k->aux, i), i, depth + 1);
+        indent(w, depth);
+        fputs("};\n", w->out);
+    }
+}
+
+static void write_list(writer *w, const ms_schema_key *k, int regime, int depth)
+{
+    const ms_scenario *sc = w->sc;
+    const char *elems;
+    size_t size;
+    int n;
+    if (strcmp(k->path, "events") == 0) {
+        elems = (const char *)sc->events, size = sizeof(ms_exo_event), n = sc->n_events;
+    } else if (strcmp(k->path, "regime_schedule") == 0) {
+        elems = (const char *)sc->schedule, size = sizeof(ms_schedule_entry), n = sc->n_schedule;
+    } else {
+        elems = (const char *)sc->regimes[regime].rules, size = sizeof(ms_rule);
+        n = sc->regimes[regime].n_rules;
+    }
+    char norm[256];
+    snprintf(norm, sizeof norm, "%s.[]", k->path);
+    for (int i = 0; i < n; i++) {
+        indent(w, depth);
+        fputs("{\n", w->out);
+        write_children(w, norm, elems + (size_t)i * size, regime, depth + 1);
+        indent(w, depth);
+        fputs(i + 1 < n ? "},\n" : "}\n", w->out);
+    }
+}
+
+/* Writes every key directly under schema path `norm`; `base` is the struct
+ * those keys' offsets point into, `regime` the enclosing regime if any. */
+static void write_children(writer *w, const char *norm, const void *base, int regime, int depth)
+{
+    int nk;
+    const ms_schema_key *keys = ms_schema_keys(&nk);
+    for (int j = 0; j < nk; j++) {
+        const ms_schema_key *k = &keys[j];
+        const char *name = ms_schema_child_name(k, norm);
+        if (!name)
+            continue;
+        indent(w, depth);
+        fprintf(w->out, "%s = ", name);
+        if (k->type == MS_SCHEMA_GROUP || k->type == MS_SCHEMA_NAMED) {
+            fputs("{\n", w->out);
+            if (k->type == MS_SCHEMA_GROUP)
+                write_children(w, k->path, base, regime, depth + 1);
+            else
+                write_named(w, k, depth + 1);
+            indent(w, depth);
+            fputs("};\n", w->out);
+        } else if (k->type == MS_SCHEMA_LIST) {
+            fputs("(\n", w->out);
+            write_list(w, k, regime, depth + 1);
+            indent(w, depth);
+            fputs(");\n", w->out);
+        } else {
+            write_value(w, k, base);
+            fputs(";\n", w->out);
+        }
+    }
+}
+
+ms_status ms_scenario_write(const ms_scenario *sc, FILE *out)
+{
+    if (!sc || !out)
+        return MS_EINVAL;
+    writer w = {out, sc};
+    fprintf(out,
+            "# Resolved scenario \"%s\": every key after @include and --set, defaults\n"
+            "# included. `marketsim run` on this file reproduces the run.\n\n",
+            sc->name);
+    write_children(&w, "", sc, -1, 0);
+    return ferror(out) ? MS_EIO : MS_OK;
+}

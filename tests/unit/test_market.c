@@ -1,0 +1,496 @@
+/* test_market.c - the market model's invariants, determinism, common
+ * random numbers, forced dispute outcomes, routing, capacity, exogenous
+ * events, the trace, and the shipped scenario files. The nine stylized
+ * facts are in test_stylized.c.
+ */
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "marketsim/market.h"
+#include "marketsim/scenario.h"
+#include "model_fixture.h"
+
+static ms_scenario *new_world(int64_t buyers, int horizon)
+{
+    ms_scenario *sc = calloc(1, sizeof *sc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    fx_world(sc, buyers, horizon);
+    return sc;
+}
+
+static int has_event(const ms_market_result *res, const char *event, const char *subject)
+{
+    for (size_t i = 0; i < res->n_events; i++)
+        if (!strcmp(res->events[i].event, event) &&
+            (!subject || !strcmp(res->events[i].subject, subject)))
+            return 1;
+    return 0;
+}
+
+/* Every month: spend and buyer shares over clouds sum to 1 once anyone has
+ * adopted, spend is never negative, routing conserves spend, and every
+ * buyer is counted once (segment buyers sum to the count; primary-cloud
+ * buyers sum to the adopted). */
+static void check_invariants(const ms_scenario *sc, const ms_market_result *res)
+{
+    int nc = sc->n_clouds, ns = sc->n_segments;
+    CU_ASSERT_EQUAL(res->n_market, (size_t)(sc->horizon_months + 1) * (size_t)nc);
+    CU_ASSERT_EQUAL(res->n_segments, (size_t)(sc->horizon_months + 1) * (size_t)ns);
+    for (int mo = 0; mo <= sc->horizon_months; mo++) {
+        const ms_market_row *r = &res->market[(size_t)mo * (size_t)nc];
+        const ms_segment_row *g = &res->segments[(size_t)mo * (size_t)ns];
+        double share = 0, sb = 0, spend = 0, buyers = 0, adopted = 0, count = 0, pspend = 0;
+        for (int c = 0; c < nc; c++) {
+            CU_ASSERT_EQUAL(r[c].month, mo);
+            CU_ASSERT(r[c].spend >= 0.0);
+            share += r[c].share_spend;
+            sb += r[c].share_buyers;
+            spend += r[c].spend;
+            buyers += r[c].buyers;
+        }
+        for (int s = 0; s < ns; s++) {
+            CU_ASSERT(g[s].adopted + g[s].deferred <= g[s].buyers);
+            CU_ASSERT(g[s].multicloud <= g[s].adopted);
+            adopted += g[s].adopted;
+            count += g[s].buyers;
+        }
+        for (size_t i = 0; i < res->n_products; i++) {
+            if (res->products[i].month != mo)
+                continue;
+            CU_ASSERT(res->products[i].spend >= 0.0);
+            CU_ASSERT(res->products[i].contracts >= 1.0);
+            pspend += res->products[i].spend;
+        }
+        CU_ASSERT_DOUBLE_EQUAL(count, (double)sc->buyer_count, 0.5);
+        CU_ASSERT_DOUBLE_EQUAL(buyers, adopted, 0.5);
+        CU_ASSERT_DOUBLE_EQUAL(pspend, spend, 1e-6 * (1.0 + spend));
+        if (spend > 0.0) {
+            CU_ASSERT_DOUBLE_EQUAL(share, 1.0, 1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(sb, 1.0, 1e-9);
+        }
+    }
+}
+
+static void test_invariants(void)
+{
+    ms_scenario *sc = new_world(3000, 36);
+    for (uint32_t rep = 0; rep < 3; rep++) {
+        ms_market_result res;
+        fx_run(sc, rep, &res);
+        check_invariants(sc, &res);
+        CU_ASSERT(res.decisions > 0);
+        CU_ASSERT(res.events_processed > res.decisions);
+        ms_market_result_fini(&res);
+    }
+    free(sc);
+}
+
+/* Month 0 equals the configured cloud and vendor spend shares within four
+ * standard errors (share of lognormal spend over n adopted buyers:
+ * se = sqrt(p(1-p)/n * exp(sigma^2))). */
+static void test_month0_shares(void)
+{
+    ms_scenario *sc = new_world(20000, 0);
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    double n = 0.4 * 20000, infl = exp(1.0);
+    for (int c = 0; c < sc->n_clouds; c++) {
+        double p = sc->clouds[c].initial_share;
+        double se = sqrt(p * (1 - p) / n * infl);
+        CU_ASSERT_DOUBLE_EQUAL(fx_share(&res, 0, c), p, 4 * se);
+    }
+    double vendor[MS_MAX_VENDORS] = {0}, total = 0;
+    for (size_t i = 0; i < res.n_products; i++) {
+        vendor[sc->products[res.products[i].product].vendor] += res.products[i].spend;
+        total += res.products[i].spend;
+    }
+    for (int v = 0; v < sc->n_vendors; v++) {
+        double p = sc->vendors[v].initial_share;
+        double se = sqrt(p * (1 - p) / n * infl);
+        CU_ASSERT_DOUBLE_EQUAL(vendor[v] / total, p, 4 * se);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(fx_metric(&res, "adoption_rate", "all"), 0.4, 0.02);
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+static int same_result(const ms_market_result *a, const ms_market_result *b)
+{
+    return a->n_market == b->n_market && a->n_products == b->n_products &&
+           a->n_events == b->n_events && a->n_metrics == b->n_metrics &&
+           a->decisions == b->decisions &&
+           !memcmp(a->market, b->market, a->n_market * sizeof *a->market) &&
+           !memcmp(a->products, b->products, a->n_products * sizeof *a->products) &&
+           !memcmp(a->segments, b->segments, a->n_segments * sizeof *a->segments) &&
+           !memcmp(a->events, b->events, a->n_events * sizeof *a->events) &&
+           !memcmp(a->metrics, b->metrics, a->n_metrics * sizeof *a->metrics);
+}
+
+static void test_determinism(void)
+{
+    ms_scenario *sc = new_world(3000, 24);
+    ms_market_result a, b, c;
+    fx_run(sc, 1, &a);
+    fx_run(sc, 1, &b);
+    fx_run(sc, 2, &c);
+    CU_ASSERT(same_result(&a, &b));
+    CU_ASSERT(!same_result(&a, &c));
+    ms_market_result_fini(&a);
+    ms_market_result_fini(&b);
+    ms_market_result_fini(&c);
+    free(sc);
+}
+
+/* Common random numbers: two scenarios that differ only in the dispute's
+ * outcome are identical, buyer by buyer, until the outcomes diverge
+ * (month 8 here), and differ afterwards. */
+static void test_common_random_numbers(void)
+{
+    ms_scenario *sc = new_world(4000, 36);
+    ms_market_result a, b;
+    sc->dispute.trigger_month = 6.0;
+    sc->dispute.negotiation_months = 4.0;
+    sc->dispute.timing_sigma = 0.0; /* decided at month 10 exactly */
+    sc->dispute.outcome = MS_OUTCOME_AMENDED;
+    fx_run(sc, 0, &a);
+    sc->dispute.outcome = MS_OUTCOME_INJUNCTION;
+    fx_run(sc, 0, &b);
+    size_t early = 10 * (size_t)sc->n_clouds; /* months 0..9 */
+    CU_ASSERT(!memcmp(a.market, b.market, early * sizeof *a.market));
+    CU_ASSERT(memcmp(a.market, b.market, a.n_market * sizeof *a.market) != 0);
+    ms_market_result_fini(&a);
+    ms_market_result_fini(&b);
+    free(sc);
+}
+
+typedef struct {
+    ms_outcome forced;
+    const char *event;   /* terminal event, NULL = none */
+    const char *regime;  /* regime switched to, NULL = none */
+    const char *subject; /* outcome_probability subject that is 1 */
+} outcome_case;
+
+/* Every dispute.outcome gives its events, its regime switch and its
+ * outcome_probability; timings are drawn so each resolves in the horizon. */
+static void test_forced_outcomes(void)
+{
+    static const outcome_case cases[] = {
+        {MS_OUTCOME_AMENDED, "dispute_amended", "r3", "amended"},
+        {MS_OUTCOME_SETTLED, "dispute_settled", "r3", "settled"},
+        {MS_OUTCOME_INJUNCTION, "dispute_injunction", "injunction", "injunction"},
+        {MS_OUTCOME_PLAINTIFF_WINS, "dispute_plaintiff_wins", "r0", "plaintiff_wins"},
+        {MS_OUTCOME_DISMISSED, "dispute_dismissed", "r3", "dismissed"},
+        {MS_OUTCOME_NONE, NULL, NULL, "none"},
+    };
+    ms_scenario *sc = new_world(500, 72);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ms_market_result res;
+        sc->dispute.outcome = cases[k].forced;
+        sc->dispute.timing_sigma = 0.1;
+        fx_run(sc, 0, &res);
+        CU_ASSERT(has_event(&res, "dispute_threat", "frontier"));
+        CU_ASSERT(has_event(&res, "dispute_negotiation", "frontier"));
+        int filed = k >= 1 && k <= 4;
+        CU_ASSERT_EQUAL(has_event(&res, "dispute_filed", NULL), filed);
+        if (cases[k].event) {
+            CU_ASSERT(has_event(&res, cases[k].event, "frontier"));
+            CU_ASSERT(has_event(&res, "regime_change", cases[k].regime));
+            CU_ASSERT(!isnan(fx_metric(&res, "resolution_months", "dispute")));
+        } else {
+            CU_ASSERT(!has_event(&res, "regime_change", NULL));
+            CU_ASSERT(isnan(fx_metric(&res, "resolution_months", "dispute")));
+        }
+        CU_ASSERT_DOUBLE_EQUAL(fx_metric(&res, "outcome_probability", cases[k].subject), 1.0,
+                               1e-12);
+        if (k == 3)
+            CU_ASSERT(has_event(&res, "dispute_trial", "frontier"));
+        ms_market_result_fini(&res);
+    }
+    free(sc);
+}
+
+/* Under the stochastic dispute exactly one outcome holds per replication;
+ * a disabled dispute reports `none`. */
+static void test_outcome_exclusive(void)
+{
+    static const char *const names[] = {"amended",   "settled",    "injunction", "plaintiff_wins",
+                                        "dismissed", "unresolved", "none"};
+    ms_scenario *sc = new_world(50, 24);
+    for (uint32_t rep = 0; rep < 40; rep++) {
+        ms_market_result res;
+        fx_run(sc, rep, &res);
+        double sum = 0;
+        for (int k = 0; k < 7; k++)
+            sum += fx_metric(&res, "outcome_probability", names[k]);
+        CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(fx_metric(&res, "outcome_probability", "none"), 0.0, 1e-12);
+        ms_market_result_fini(&res);
+    }
+    sc->dispute.enabled = 0;
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    CU_ASSERT_DOUBLE_EQUAL(fx_metric(&res, "outcome_probability", "none"), 1.0, 1e-12);
+    CU_ASSERT(!has_event(&res, "dispute_threat", NULL));
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+typedef struct {
+    uint64_t n, chosen, bad;
+} trace_count;
+
+static void count_trace(void *ctx, const ms_decision_record *rec)
+{
+    trace_count *t = ctx;
+    t->n++;
+    if (rec->chosen_product < 0)
+        return;
+    t->chosen++;
+    int found = 0;
+    for (int k = 0; k < rec->n_offers; k++)
+        found |= rec->offers[k].product == rec->chosen_product &&
+                 rec->offers[k].cloud == rec->chosen_cloud;
+    t->bad += !found;
+}
+
+/* The trace sees every decision, each choice among the offers listed, and
+ * tracing changes nothing else. */
+static void test_trace(void)
+{
+    ms_scenario *sc = new_world(2000, 24);
+    trace_count t = {0, 0, 0};
+    ms_market_options opt = {count_trace, &t};
+    ms_market_result a, b;
+    ms_error err;
+    memset(&a, 0, sizeof a);
+    CU_ASSERT_EQUAL_FATAL(ms_market_simulate(sc, 0, &opt, &a, &err), MS_OK);
+    fx_run(sc, 0, &b);
+    CU_ASSERT_EQUAL(t.n, a.decisions);
+    CU_ASSERT(t.chosen > 0 && t.chosen < t.n);
+    CU_ASSERT_EQUAL(t.bad, 0);
+    CU_ASSERT(same_result(&a, &b));
+    ms_market_result_fini(&a);
+    ms_market_result_fini(&b);
+    free(sc);
+}
+
+static double cloud_offer_spend(const ms_market_result *res, int month, int cloud)
+{
+    double s = 0;
+    for (size_t i = 0; i < res->n_products; i++)
+        if (res->products[i].month == month && res->products[i].cloud == cloud)
+            s += res->products[i].spend;
+    return s;
+}
+
+/* ROUTED: Frontier on AWS with model calls served from Azure sends
+ * route_share of its spend to Azure; totals are conserved. */
+static void test_routed(void)
+{
+    ms_scenario *sc = new_world(3000, 24);
+    ms_rule *r = &sc->regimes[FX_R2P].rules[0];
+    r->state = MS_OFFER_ROUTED;
+    r->route_cloud = FX_AZURE;
+    r->route_share = 0.5;
+    r->route_penalty = 0.1;
+    sc->dispute.enabled = 0;
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    check_invariants(sc, &res);
+    double frontier_aws = 0;
+    for (size_t i = 0; i < res.n_products; i++)
+        if (res.products[i].month == 24 && res.products[i].product == FX_FRONTIER &&
+            res.products[i].cloud == FX_AWS)
+            frontier_aws = res.products[i].spend;
+    CU_ASSERT(frontier_aws > 0);
+    double azure = res.market[24 * 4 + FX_AZURE].spend;
+    CU_ASSERT_DOUBLE_EQUAL(azure - cloud_offer_spend(&res, 24, FX_AZURE), 0.5 * frontier_aws,
+                           1e-6 * azure);
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+/* Blocked offers are never bought; a capacity cap holds a cloud back. */
+static void test_blocked_and_capacity(void)
+{
+    ms_scenario *sc = new_world(3000, 36);
+    sc->dispute.enabled = 0;
+    sc->initial_regime = FX_R0; /* OpenAI on Azure only */
+    ms_market_result a, b;
+    fx_run(sc, 0, &a);
+    for (size_t i = 0; i < a.n_products; i++)
+        CU_ASSERT(!(a.products[i].product == FX_FRONTIER && a.products[i].cloud == FX_AWS));
+    sc->clouds[FX_GCP].capacity = 1.0; /* one new commitment a month */
+    fx_run(sc, 0, &b);
+    check_invariants(sc, &b);
+    CU_ASSERT(fx_metric(&b, "final_share_buyers", "gcp") <
+              fx_metric(&a, "final_share_buyers", "gcp"));
+    ms_market_result_fini(&a);
+    ms_market_result_fini(&b);
+    free(sc);
+}
+
+static void add_event(ms_scenario *sc, double month, ms_exo_type type, int product, int cloud,
+                      double value, double duration)
+{
+    ms_exo_event *e = &sc->events[sc->n_events++];
+    e->month = month;
+    e->type = type;
+    e->product = product;
+    e->vendor = MS_ANY;
+    e->cloud = cloud;
+    e->value = value;
+    e->duration = duration;
+}
+
+/* Exogenous events are logged and act: a partnership opens an offer, a
+ * late launch holds a product back until its month, a price cut wins
+ * spend, an outage ends after its duration. */
+static void test_exogenous(void)
+{
+    ms_scenario *sc = new_world(3000, 36);
+    sc->dispute.enabled = 0;
+    ms_market_result base, res;
+    fx_run(sc, 0, &base);
+    sc->products[FX_COPILOT].launch_month = 12;
+    add_event(sc, 3, MS_EXO_PARTNERSHIP, FX_GEMINI, FX_AWS, 0, 0);
+    add_event(sc, 4, MS_EXO_PRICE_CHANGE, FX_GEMINI, MS_ANY, 0.5, 0);
+    add_event(sc, 5, MS_EXO_OUTAGE, MS_ANY, FX_GCP, 1.0, 2);
+    add_event(sc, 6, MS_EXO_CLARIFYING_STATEMENT, MS_ANY, MS_ANY, 0.5, 0);
+    add_event(sc, 7, MS_EXO_MODEL_RELEASE, FX_OPEN_MODELS, MS_ANY, 0.1, 0);
+    fx_run(sc, 0, &res);
+    check_invariants(sc, &res);
+    CU_ASSERT(has_event(&res, "partnership", "gemini_api"));
+    CU_ASSERT(has_event(&res, "price_change", "gemini_api"));
+    CU_ASSERT(has_event(&res, "outage", "gcp"));
+    CU_ASSERT(has_event(&res, "outage_end", "gcp"));
+    CU_ASSERT(has_event(&res, "clarifying_statement", "all"));
+    CU_ASSERT(has_event(&res, "model_release", "open_models"));
+    CU_ASSERT(has_event(&res, "launch", "m365_copilot"));
+    double gemini_aws = 0, copilot_early = 0;
+    for (size_t i = 0; i < res.n_products; i++) {
+        const ms_product_row *p = &res.products[i];
+        if (p->product == FX_GEMINI && p->cloud == FX_AWS && p->month == 36)
+            gemini_aws = p->contracts;
+        if (p->product == FX_COPILOT && p->month > 0 && p->month < 12)
+            copilot_early += p->contracts;
+    }
+    CU_ASSERT(gemini_aws > 0);
+    CU_ASSERT(fx_metric(&res, "vendor_share_spend", "google") >
+              fx_metric(&base, "vendor_share_spend", "google"));
+    CU_ASSERT_EQUAL(copilot_early, 0.0);
+    ms_market_result_fini(&base);
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+/* Extreme but valid parameters: a sharp nest (mu 0.01) with switching
+ * costs of 10 make every off-home weight underflow, and a permanent outage
+ * penalty of 20 on Azure makes its own offers underflow too; buyers at home
+ * on Azure still choose (no one lapses for lack of numbers), and the
+ * invariants hold. */
+static void test_extreme_parameters(void)
+{
+    ms_scenario *sc = new_world(2000, 48);
+    sc->decision.nest_scale = 0.01;
+    for (int k = 0; k < MS_CLASS_COUNT; k++)
+        sc->decision.switching_cost[k] = 10.0;
+    ms_exo_event *e = &sc->events[sc->n_events++];
+    e->month = 6;
+    e->type = MS_EXO_OUTAGE;
+    e->product = e->vendor = MS_ANY;
+    e->cloud = FX_AZURE;
+    e->value = 20.0;
+    e->duration = 0.0;
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    check_invariants(sc, &res);
+    CU_ASSERT(fx_metric(&res, "adoption_rate", "all") >= 0.4);
+    CU_ASSERT(fx_share(&res, 48, FX_AZURE) < fx_share(&res, 0, FX_AZURE));
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+static void test_bad_scenario(void)
+{
+    ms_scenario *sc = new_world(10, 12);
+    ms_market_result res;
+    ms_error err;
+    memset(&res, 0, sizeof res);
+    sc->decision.nest_scale = 0.0;
+    CU_ASSERT_EQUAL(ms_market_simulate(sc, 0, NULL, &res, &err), MS_EINVAL);
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
+/* Every shipped scenario loads, runs (at 2,000 buyers) with the invariants
+ * holding, and shows each scheduled regime switch at its month. */
+static void test_scenario_files(void)
+{
+    glob_t g;
+    if (glob(MS_SOURCE_DIR "/scenarios/*.cfg", 0, NULL, &g) != 0)
+        return; /* none shipped yet */
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *sets[] = {"buyers.count=2000"};
+        ms_scenario *sc = NULL;
+        ms_errors errs;
+        ms_errors_init(&errs);
+        if (strstr(g.gl_pathv[i], "common.cfg"))
+            continue;
+        ms_status st = ms_scenario_load(g.gl_pathv[i], sets, 1, &sc, &errs);
+        if (st != MS_OK) {
+            fprintf(stderr, "\n%s:\n", g.gl_pathv[i]);
+            ms_errors_print(stderr, &errs);
+        }
+        CU_ASSERT_EQUAL(st, MS_OK);
+        if (st != MS_OK)
+            continue;
+        ms_market_result res;
+        fx_run(sc, 0, &res);
+        check_invariants(sc, &res);
+        for (int k = 0; k < sc->n_schedule; k++) {
+            if (sc->schedule[k].month <= 0 || sc->schedule[k].month > sc->horizon_months)
+                continue;
+            int seen = 0;
+            for (size_t e = 0; e < res.n_events; e++)
+                seen |= !strcmp(res.events[e].event, "regime_change") &&
+                        res.events[e].time == sc->schedule[k].month &&
+                        !strcmp(res.events[e].subject, sc->regimes[sc->schedule[k].regime].id);
+            CU_ASSERT(seen);
+        }
+        ms_market_result_fini(&res);
+        ms_scenario_destroy(sc);
+    }
+    globfree(&g);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return CU_get_error();
+    CU_pSuite s = CU_add_suite("market", NULL, NULL);
+    CU_add_test(s, "invariants", test_invariants);
+    CU_add_test(s, "month0_shares", test_month0_shares);
+    CU_add_test(s, "determinism", test_determinism);
+    CU_add_test(s, "common_random_numbers", test_common_random_numbers);
+    CU_add_test(s, "forced_outcomes", test_forced_outcomes);
+    CU_add_test(s, "outcome_exclusive", test_outcome_exclusive);
+    CU_add_test(s, "trace", test_trace);
+    CU_add_test(s, "routed", test_routed);
+    CU_add_test(s, "blocked_and_capacity", test_blocked_and_capacity);
+    CU_add_test(s, "exogenous", test_exogenous);
+    CU_add_test(s, "extreme_parameters", test_extreme_parameters);
+    CU_add_test(s, "bad_scenario", test_bad_scenario);
+    CU_add_test(s, "scenario_files", test_scenario_files);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}
