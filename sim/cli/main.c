@@ -14,10 +14,17 @@ typedef struct {
     const char *summary;
 } command;
 
+#ifdef MARKETSIM_WITH_MPI
+int ms_mpi_sweep(int argc, char **argv); /* sim/mpi/mpi_driver.c */
+#define SWEEP_FN ms_mpi_sweep
+#else
+#define SWEEP_FN ms_cli_sweep
+#endif
+
 static const command commands[] = {
     {"run", ms_cli_run, "run a scenario's replications and write tidy CSVs"},
     {"validate", ms_cli_validate, "check a scenario and print a summary"},
-    {"sweep", ms_cli_sweep, "run a designed experiment over varied keys"},
+    {"sweep", SWEEP_FN, "run a designed experiment over varied keys"},
     {"merge", ms_cli_merge, "join the part files of a sharded sweep"},
     {"schema", ms_cli_schema, "list every scenario key: type, default, range, meaning"},
     {"bench", ms_cli_bench, "benchmarks: `bench phold`, `bench market`"},
