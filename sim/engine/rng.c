@@ -75,31 +75,36 @@ gsl_rng *ms_rng_create(ms_stream_id id, uint64_t draw)
     return r;
 }
 
-gsl_rng *ms_rng_array_create(size_t n, ms_stream_id first)
+/* One cache line per generator: the gsl_rng (type, state pointer) then
+ * the state it points to. */
+typedef struct {
+    gsl_rng r;
+    philox_state s;
+} packed_rng;
+
+_Static_assert(sizeof(packed_rng) <= MS_RNG_ARRAY_STRIDE, "a packed generator exceeds its line");
+
+ms_rng_array *ms_rng_array_create(size_t n, ms_stream_id first)
 {
-    gsl_rng *arr = malloc(n * sizeof *arr);
-    philox_state *states = malloc(n * sizeof *states);
-    if (!arr || !states || n == 0) {
-        free(arr);
-        free(states);
+    if (n == 0)
         return NULL;
-    }
+    char *block = aligned_alloc(MS_RNG_ARRAY_STRIDE, n * MS_RNG_ARRAY_STRIDE);
+    if (!block)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
-        arr[i].type = ms_rng_philox;
-        arr[i].state = &states[i];
+        packed_rng *p = (packed_rng *)(void *)(block + i * MS_RNG_ARRAY_STRIDE);
+        p->r.type = ms_rng_philox;
+        p->r.state = &p->s;
         ms_stream_id id = first;
         id.entity = first.entity + (uint32_t)i;
-        position(&states[i], id, 0);
+        position(&p->s, id, 0);
     }
-    return arr;
+    return (ms_rng_array *)(void *)block;
 }
 
-void ms_rng_array_destroy(gsl_rng *arr)
+void ms_rng_array_destroy(ms_rng_array *a)
 {
-    if (!arr)
-        return;
-    free(arr[0].state); /* the block of states starts at element 0's */
-    free(arr);
+    free(a);
 }
 
 void ms_rng_seek(gsl_rng *r, ms_stream_id id, uint64_t draw)

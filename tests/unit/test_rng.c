@@ -98,13 +98,13 @@ static void test_independence(void)
 static void test_array_matches_single(void)
 {
     ms_stream_id first = {99, 2, 3, 10};
-    gsl_rng *arr = ms_rng_array_create(4, first);
+    ms_rng_array *arr = ms_rng_array_create(4, first);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
     for (uint32_t i = 0; i < 4; i++) {
         ms_stream_id id = first;
         id.entity = 10 + i;
         gsl_rng *one = ms_rng_create(id, 0);
-        CU_ASSERT_EQUAL(gsl_rng_get(&arr[i]), gsl_rng_get(one));
+        CU_ASSERT_EQUAL(gsl_rng_get(ms_rng_array_at(arr, i)), gsl_rng_get(one));
         gsl_rng_free(one);
     }
     ms_rng_array_destroy(arr);
