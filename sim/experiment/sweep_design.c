@@ -121,13 +121,19 @@ static ms_status parse_spec(const char *arg, spec *s, ms_error *err)
     return parse_range(s, buf, arg, err);
 }
 
+/* The shortest %.Ng (N <= 17) that reads back as v: 0.1:0.7:4 gives 0.3,
+ * not 0.29999999999999999, and the value set is still exactly v. */
 static char *fmt_value(double v, int integral)
 {
     char tmp[40];
     if (integral)
         snprintf(tmp, sizeof tmp, "%.0f", v);
     else
-        ms_csv_format(tmp, sizeof tmp, v, MS_CSV_EXACT_DIGITS);
+        for (int digits = 1; digits <= MS_CSV_EXACT_DIGITS; digits++) {
+            ms_csv_format(tmp, sizeof tmp, v, digits);
+            if (strtod(tmp, NULL) == v)
+                break;
+        }
     return dup_str(tmp, strlen(tmp));
 }
 

@@ -147,9 +147,15 @@ static ms_status merge_rows(merge_ctx *m, ms_sweep_asm *as, ms_error *err)
         for (uint32_t k = 0; k < m->n; k++)
             if (m->parts[k].id != UINT64_MAX && (!best || m->parts[k].id < best->id))
                 best = &m->parts[k];
+        if (want == m->tasks && !best)
+            break;
+        if (want == m->tasks) { /* rows beyond the manifest's task count */
+            st = ms_error_set(err, MS_EUSAGE, m->dir, 0, "",
+                              "task %" PRIu64 " is beyond the manifest's %" PRIu64 " tasks",
+                              best->id, m->tasks);
+            break;
+        }
         if (!best || best->id != want) {
-            if (want == m->tasks && !best)
-                break;
             st = ms_error_set(err, MS_EUSAGE, m->dir, 0, "",
                               best && best->id < want ? "task %" PRIu64 " appears twice"
                                                       : "task %" PRIu64 " is missing",

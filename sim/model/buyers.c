@@ -112,7 +112,7 @@ static int over_capacity(mk_market *m, int cloud, double now)
         memset(m->cap_used, 0, sizeof m->cap_used);
         m->cap_month = month;
     }
-    double cap = m->sc->clouds[cloud].capacity * m->cap_mult[cloud];
+    double cap = m->cap_zero[cloud] ? 0.0 : m->sc->clouds[cloud].capacity * m->cap_mult[cloud];
     return m->sc->clouds[cloud].capacity > 0.0 && (double)m->cap_used[cloud] >= cap;
 }
 

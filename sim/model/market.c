@@ -15,6 +15,29 @@
 
 #include "market_internal.h"
 
+/* Timings that are zero would reschedule a buyer at the same instant
+ * forever; the loader's ranges exclude them, hand-built scenarios may not. */
+static const char *check_decision(const ms_decision *d)
+{
+    if (!(d->nest_scale > 0.0))
+        return "decision.nest_scale must be > 0";
+    if (!(d->term_months > 0.0))
+        return "decision.term_months must be > 0";
+    if (!(d->defer_review_months > 0.0))
+        return "decision.defer_review_months must be > 0";
+    if (d->bass_p < 0.0 || d->bass_q < 0.0)
+        return "decision.bass_p and bass_q must be >= 0";
+    return NULL;
+}
+
+static const char *check_segments(const ms_scenario *sc)
+{
+    for (int s = 0; s < sc->n_segments; s++)
+        if (!(sc->segments[s].spend_median > 0.0) || !(sc->segments[s].eval_months > 0.0))
+            return "segment spend_median and eval_months must be > 0";
+    return NULL;
+}
+
 static ms_status check(const ms_scenario *sc, ms_error *err)
 {
     const char *why = NULL;
@@ -26,10 +49,12 @@ static ms_status check(const ms_scenario *sc, ms_error *err)
         why = "too many products";
     else if (sc->buyer_count < 0 || sc->buyer_count > (int64_t)UINT32_MAX)
         why = "buyers.count out of range";
-    else if (!(sc->decision.nest_scale > 0.0))
-        why = "decision.nest_scale must be > 0";
+    else if (sc->n_vendors < 1 || sc->n_vendors > MS_MAX_VENDORS)
+        why = "needs 1 to 16 vendors";
     else if (sc->horizon_months < 0)
         why = "sim.horizon_months must be >= 0";
+    else if ((why = check_decision(&sc->decision)) == NULL)
+        why = check_segments(sc);
     if (why)
         return ms_error_set(err, MS_EINVAL, "", 0, "", "market: %s", why);
     return MS_OK;

@@ -33,7 +33,7 @@
 #define MK_MAX_OFFERS (MS_MAX_PRODUCTS * MS_MAX_CLOUDS)
 #define MK_SPEND_UNIT 1e6 /* integer spend units per $M */
 #ifndef MK_SLOTS
-#define MK_SLOTS 4 /* calendar buckets a month (calendar.c) */
+#define MK_SLOTS 16 /* calendar buckets a month (calendar.c); a power of two */
 #endif
 
 /* Stream purposes (ms_stream_id.purpose). */
@@ -133,7 +133,8 @@ typedef struct mk_market {
     int launched[MS_MAX_PRODUCTS];
     double quality[MS_MAX_PRODUCTS];
     double outage[MS_MAX_CLOUDS];   /* utility penalty now */
-    double cap_mult[MS_MAX_CLOUDS]; /* capacity multiplier now */
+    double cap_mult[MS_MAX_CLOUDS]; /* capacity multiplier now (nonzero shocks) */
+    int cap_zero[MS_MAX_CLOUDS];    /* capacity shocks to zero in force */
     double uncertainty_mult;        /* clarifying statements */
     int n_off;
     mk_offer off[MK_MAX_OFFERS];
@@ -167,6 +168,7 @@ typedef struct mk_market {
     /* month buckets of future buyer events */
     mk_bucket *buckets;
     int n_buckets;
+    unsigned touch; /* sink of the flush's cache warm-up (calendar.c) */
 
     /* result growth */
     size_t cap_products, cap_events;

@@ -104,7 +104,9 @@ static void apply_clouds(mk_market *m, const ms_exo_event *e, int sign)
             continue;
         if (e->type == MS_EXO_OUTAGE)
             m->outage[c] += sign * e->value;
-        else if (e->value != 0.0)
+        else if (e->value == 0.0) /* a shock to zero: counted, so it can end */
+            m->cap_zero[c] += sign;
+        else
             m->cap_mult[c] = (sign > 0) ? m->cap_mult[c] * e->value : m->cap_mult[c] / e->value;
     }
 }

@@ -215,6 +215,54 @@ static void test_forced_outcomes(void)
     free(sc);
 }
 
+/* With timing_sigma 0 every forced outcome resolves at the sum of its
+ * medians after the trigger: negotiation 1.5, then PI 2, settlement 11,
+ * trial 26 or dismissal 12 months. */
+static void test_dispute_timings(void)
+{
+    static const struct {
+        ms_outcome forced;
+        double months;
+    } cases[] = {{MS_OUTCOME_AMENDED, 1.5},
+                 {MS_OUTCOME_INJUNCTION, 3.5},
+                 {MS_OUTCOME_SETTLED, 12.5},
+                 {MS_OUTCOME_DISMISSED, 13.5},
+                 {MS_OUTCOME_PLAINTIFF_WINS, 27.5}};
+    ms_scenario *sc = new_world(20, 48);
+    sc->dispute.timing_sigma = 0.0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ms_market_result res;
+        sc->dispute.outcome = cases[k].forced;
+        fx_run(sc, 0, &res);
+        CU_ASSERT_DOUBLE_EQUAL(fx_metric(&res, "resolution_months", "dispute"), cases[k].months,
+                               1e-9);
+        ms_market_result_fini(&res);
+    }
+    free(sc);
+}
+
+/* Drawn outcomes follow the branch probabilities: over 600 replications
+ * P(amended) = p_amend = 0.7 and P(settled) = 0.3 x 0.67 x P(no earlier
+ * injunction) ~ 0.18, each within 4 standard errors. */
+static void test_dispute_frequencies(void)
+{
+    ms_scenario *sc = new_world(10, 60);
+    double amended = 0, settled = 0;
+    const int n = 600;
+    for (int rep = 0; rep < n; rep++) {
+        ms_market_result res;
+        fx_run(sc, (uint32_t)rep, &res);
+        amended += fx_metric(&res, "outcome_probability", "amended");
+        settled += fx_metric(&res, "outcome_probability", "settled");
+        ms_market_result_fini(&res);
+    }
+    double p_inj = 0.5 * 0.37; /* the PI ruling (2 months) nearly always comes first */
+    double p_set = 0.3 * 0.67 * (1 - p_inj);
+    CU_ASSERT_DOUBLE_EQUAL(amended / n, 0.7, 4 * sqrt(0.7 * 0.3 / n));
+    CU_ASSERT_DOUBLE_EQUAL(settled / n, p_set, 4 * sqrt(p_set * (1 - p_set) / n));
+    free(sc);
+}
+
 /* Under the stochastic dispute exactly one outcome holds per replication;
  * a disabled dispute reports `none`. */
 static void test_outcome_exclusive(void)
@@ -390,6 +438,32 @@ static void test_exogenous(void)
     free(sc);
 }
 
+static double cloud_buyers(const ms_market_result *res, int month, int cloud)
+{
+    return res->market[(size_t)month * 4 + (size_t)cloud].buyers;
+}
+
+/* A capacity shock to zero stops new commitments on the cloud while it
+ * lasts, and ends: GCP (capacity 200 a month) loses buyers during a
+ * 6-month shock, then grows again. */
+static void test_capacity_shock(void)
+{
+    ms_scenario *sc = new_world(5000, 36);
+    sc->dispute.enabled = 0;
+    sc->clouds[FX_GCP].capacity = 200.0;
+    ms_market_result a, b;
+    fx_run(sc, 0, &a);
+    add_event(sc, 1, MS_EXO_CAPACITY_SHOCK, MS_ANY, FX_GCP, 0.0, 6);
+    fx_run(sc, 0, &b);
+    CU_ASSERT(has_event(&b, "capacity_shock", "gcp"));
+    CU_ASSERT(has_event(&b, "capacity_shock_end", "gcp"));
+    CU_ASSERT(cloud_buyers(&b, 7, FX_GCP) < cloud_buyers(&a, 7, FX_GCP));
+    CU_ASSERT(cloud_buyers(&b, 36, FX_GCP) > cloud_buyers(&b, 7, FX_GCP));
+    ms_market_result_fini(&a);
+    ms_market_result_fini(&b);
+    free(sc);
+}
+
 /* Extreme but valid parameters: a sharp nest (mu 0.01) with switching
  * costs of 10 make every off-home weight underflow, and a permanent outage
  * penalty of 20 on Azure makes its own offers underflow too; buyers at home
@@ -425,6 +499,11 @@ static void test_bad_scenario(void)
     memset(&res, 0, sizeof res);
     sc->decision.nest_scale = 0.0;
     CU_ASSERT_EQUAL(ms_market_simulate(sc, 0, NULL, &res, &err), MS_EINVAL);
+    CU_ASSERT(strstr(err.msg, "nest_scale") != NULL);
+    sc->decision.nest_scale = 0.5;
+    sc->decision.term_months = 0.0; /* would renew at the same instant forever */
+    CU_ASSERT_EQUAL(ms_market_simulate(sc, 0, NULL, &res, &err), MS_EINVAL);
+    CU_ASSERT(strstr(err.msg, "term_months") != NULL);
     ms_market_result_fini(&res);
     free(sc);
 }
@@ -481,10 +560,13 @@ int main(void)
     CU_add_test(s, "common_random_numbers", test_common_random_numbers);
     CU_add_test(s, "forced_outcomes", test_forced_outcomes);
     CU_add_test(s, "outcome_exclusive", test_outcome_exclusive);
+    CU_add_test(s, "dispute_timings", test_dispute_timings);
+    CU_add_test(s, "dispute_frequencies", test_dispute_frequencies);
     CU_add_test(s, "trace", test_trace);
     CU_add_test(s, "routed", test_routed);
     CU_add_test(s, "blocked_and_capacity", test_blocked_and_capacity);
     CU_add_test(s, "exogenous", test_exogenous);
+    CU_add_test(s, "capacity_shock", test_capacity_shock);
     CU_add_test(s, "extreme_parameters", test_extreme_parameters);
     CU_add_test(s, "bad_scenario", test_bad_scenario);
     CU_add_test(s, "scenario_files", test_scenario_files);
