@@ -17,7 +17,7 @@ typedef struct ms_engine ms_engine;
  * A non-MS_OK return stops the run and is returned by ms_engine_run. */
 typedef ms_status (*ms_handler_fn)(ms_engine *eng, void *model, const ms_event *ev);
 
-#define MS_ENGINE_MAX_TYPES 64
+#define MS_ENGINE_MAX_TYPES MS_EVENTQ_MAX_TYPES
 
 /* Creates an engine at time 0 for `model` (not owned), with room for
  * `capacity` pending events. Returns NULL when out of memory. */
@@ -29,7 +29,8 @@ void ms_engine_destroy(ms_engine *eng);
 ms_status ms_engine_on(ms_engine *eng, uint32_t type, ms_handler_fn fn);
 
 /* Schedules an event at absolute time `time` (>= now; earlier is MS_EINVAL).
- * Lower priority numbers fire first among equal times. */
+ * Lower priority numbers (0..MS_EVENTQ_MAX_PRIORITY) fire first among equal
+ * times; data must fit in 32 bits (MS_EINVAL otherwise). */
 ms_status ms_engine_schedule_at(ms_engine *eng, double time, uint32_t type, uint16_t priority,
                                 uint32_t target, uint64_t data, ms_event_handle *handle);
 /* Schedules an event `delay` (>= 0) after now. */

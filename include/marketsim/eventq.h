@@ -13,10 +13,13 @@
 
 #include "marketsim/error.h"
 
-/* A compact event record (32 bytes). `type` selects the handler; `target`
- * and `data` are the payload: an entity index and a model-defined word
- * (e.g. an index into model-owned storage, or a generation counter for lazy
- * invalidation). `key` packs priority (high 16 bits) and sequence. */
+/* An event as handlers see it. `type` selects the handler; `target` and
+ * `data` are the payload: an entity index and a model-defined word (an
+ * index into model-owned storage, or a generation number for lazy
+ * invalidation) that must fit in 32 bits. `key` orders equal times: it
+ * packs priority (10 bits), insertion sequence (48 bits) and type (6 bits)
+ * so that comparing keys compares (priority, sequence). The queue stores
+ * events in 24 bytes (time, key, target, data). */
 typedef struct {
     double time;
     uint64_t key;
@@ -28,9 +31,11 @@ typedef struct {
 /* The handle of a scheduled event: its sequence number. */
 typedef uint64_t ms_event_handle;
 
-#define MS_EVENTQ_SEQ_BITS 48
-#define MS_EVENT_PRIORITY(ev) ((uint16_t)((ev)->key >> MS_EVENTQ_SEQ_BITS))
-#define MS_EVENT_HANDLE(ev) ((ev)->key & ((UINT64_C(1) << MS_EVENTQ_SEQ_BITS) - 1))
+#define MS_EVENTQ_MAX_PRIORITY 1023u
+#define MS_EVENTQ_MAX_TYPES 64u
+#define MS_EVENTQ_MAX_DATA UINT32_MAX
+#define MS_EVENT_PRIORITY(ev) ((uint16_t)((ev)->key >> 54))
+#define MS_EVENT_HANDLE(ev) (((ev)->key >> 6) & ((UINT64_C(1) << 48) - 1))
 
 typedef struct ms_eventq ms_eventq;
 
@@ -42,7 +47,9 @@ void ms_eventq_destroy(ms_eventq *q);
 
 /* Inserts a copy of ev, setting its key from `priority` and the next
  * sequence number; the handle is stored in *handle when not NULL.
- * Returns MS_ENOMEM when growing fails (the queue is unchanged). */
+ * Returns MS_EINVAL when priority > MS_EVENTQ_MAX_PRIORITY, type >=
+ * MS_EVENTQ_MAX_TYPES or data > MS_EVENTQ_MAX_DATA, MS_ENOMEM when growing
+ * fails (the queue is unchanged either way). */
 ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
                          ms_event_handle *handle);
 /* Removes the first event into *out; returns 0 when empty, 1 otherwise. */

@@ -1,19 +1,17 @@
-/* eventq.c - the pending-event set: a 4-ary min-heap over a record slab.
+/* eventq.c - the pending-event set: a 4-ary min-heap of 24-byte records.
  *
- * The heap holds 16-byte entries (time, slot); the rest of each event (key,
- * type, target, data) sits in a slab slot that stays put while the entry
- * moves. Sifts therefore move half the bytes a by-value heap would, which
- * matters once the queue outgrows the cache; the slab is touched only to
- * break exact time ties and when an event is pushed or popped. Freed slots
- * are reused last-in first-out, so a pop followed by a push (the common
- * pattern) writes the slot just read.
+ * Invariant: for every index i > 0, record (i-1)/4 precedes record i in the
+ * order (time, key). key = priority << 54 | sequence << 6 | type, and the
+ * sequence only goes up, so keys are unique, comparing keys compares
+ * (priority, sequence), and equal-time events of equal priority fire
+ * first-in first-out whatever the heap's shape.
  *
- * Invariant: for every index i > 0, entry (i-1)/4 precedes entry i in the
- * order (time, key), where key = priority << 48 | sequence and the sequence
- * only goes up. Keys are unique, so the order is total and equal-time events
- * of equal priority fire first-in first-out, whatever the heap's shape.
- * Cancellation by handle searches the slab (O(n)); hot paths should prefer
- * lazy invalidation (a generation number in `data`, checked by the handler).
+ * Records are stored by value, payload included, so popping an event never
+ * chases a pointer: the cost of the queue is the sift, which moves a hole
+ * instead of swapping. A 4-ary heap halves the depth of a binary one and
+ * its four children span two cache lines. Cancellation by handle searches
+ * the array (O(n)); hot paths should prefer lazy invalidation (a
+ * generation number in `data`, checked by the handler).
  */
 #include "marketsim/eventq.h"
 
@@ -22,22 +20,23 @@
 
 typedef struct {
     double time;
-    uint32_t slot;
-    uint32_t pad_;
+    uint64_t key;
+    uint32_t target;
+    uint32_t data;
 } entry;
 
 struct ms_eventq {
     entry *heap;
-    ms_event *slab;  /* slab[slot]; .time is unused there */
-    uint32_t *free_; /* stack of free slots */
-    size_t count, cap, n_free, high_water;
+    size_t count, cap, high_water;
     uint64_t next_seq;
 };
 
-/* Whether entry a fires before entry b. */
-static inline int before(const ms_event *slab, entry a, entry b)
+#define SEQ_MASK ((UINT64_C(1) << 48) - 1)
+#define PREFETCH_MIN 32768 /* records: 768 KB, about a core's L2 */
+
+static inline int before(const entry *a, const entry *b)
 {
-    return a.time < b.time || (a.time == b.time && slab[a.slot].key < slab[b.slot].key);
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
 }
 
 ms_eventq *ms_eventq_create(size_t capacity)
@@ -47,13 +46,10 @@ ms_eventq *ms_eventq_create(size_t capacity)
         return NULL;
     q->cap = capacity ? capacity : 64;
     q->heap = malloc(q->cap * sizeof *q->heap);
-    q->slab = malloc(q->cap * sizeof *q->slab);
-    q->free_ = malloc(q->cap * sizeof *q->free_);
-    if (!q->heap || !q->slab || !q->free_) {
-        ms_eventq_destroy(q);
+    if (!q->heap) {
+        free(q);
         return NULL;
     }
-    ms_eventq_clear(q);
     return q;
 }
 
@@ -62,16 +58,14 @@ void ms_eventq_destroy(ms_eventq *q)
     if (!q)
         return;
     free(q->heap);
-    free(q->slab);
-    free(q->free_);
     free(q);
 }
 
-static void sift_up(const ms_event *slab, entry *h, size_t i, entry item)
+static void sift_up(entry *h, size_t i, entry item)
 {
     while (i > 0) {
         size_t parent = (i - 1) >> 2;
-        if (!before(slab, item, h[parent]))
+        if (!before(&item, &h[parent]))
             break;
         h[i] = h[parent];
         i = parent;
@@ -79,27 +73,29 @@ static void sift_up(const ms_event *slab, entry *h, size_t i, entry item)
     h[i] = item;
 }
 
-/* The best-of-four selection is the hot spot of the whole engine: it is
- * written so the common case (distinct times) compiles to conditional moves,
- * and keys are read from the slab only on an exact time tie. */
-static void sift_down(const ms_event *slab, entry *h, size_t n, size_t i, entry item)
+/* The best-of-four selection is the hot spot of the whole engine: written
+ * so the common case (distinct times) compiles to conditional moves. */
+static void sift_down(entry *h, size_t n, size_t i, entry item)
 {
     for (;;) {
         size_t first = (i << 2) + 1;
         if (first >= n)
             break;
         size_t best = first;
-        double bt = h[first].time;
         size_t last = first + 4 < n ? first + 4 : n;
-        for (size_t c = first + 1; c < last; c++) {
-            double t = h[c].time;
-            int lt = t < bt;
-            if (__builtin_expect(t == bt, 0))
-                lt = slab[h[c].slot].key < slab[h[best].slot].key;
-            best = lt ? c : best;
-            bt = lt ? t : bt;
+        /* Fetch the four grandchild groups while this level is compared:
+         * once the queue outgrows the cache, the sift is bound by memory
+         * latency, and this overlaps the next level's misses with this
+         * level's work (skipped while the heap fits in a core's cache,
+         * where it only costs). A hint only: it changes no result. */
+        size_t g = (first << 2) + 1;
+        for (size_t k = 0; n > PREFETCH_MIN && k < 4 && g + 4 * k < n; k++) {
+            __builtin_prefetch(&h[g + 4 * k]);
+            __builtin_prefetch((const char *)&h[g + 4 * k] + 64);
         }
-        if (!before(slab, h[best], item))
+        for (size_t c = first + 1; c < last; c++)
+            best = before(&h[c], &h[best]) ? c : best;
+        if (!before(&h[best], &item))
             break;
         h[i] = h[best];
         i = best;
@@ -107,25 +103,13 @@ static void sift_down(const ms_event *slab, entry *h, size_t n, size_t i, entry 
     h[i] = item;
 }
 
-/* Doubles all three arrays; the new slots go on the free stack so that
- * lower slot numbers are handed out first. */
 static ms_status grow(ms_eventq *q)
 {
     size_t cap = q->cap * 2;
-    if (cap > UINT32_MAX)
-        return MS_ENOMEM;
     entry *h = realloc(q->heap, cap * sizeof *h);
-    if (h)
-        q->heap = h;
-    ms_event *slab = h ? realloc(q->slab, cap * sizeof *slab) : NULL;
-    if (slab)
-        q->slab = slab;
-    uint32_t *fr = slab ? realloc(q->free_, cap * sizeof *fr) : NULL;
-    if (!fr)
+    if (!h)
         return MS_ENOMEM;
-    q->free_ = fr;
-    for (size_t s = cap; s > q->cap; s--)
-        q->free_[q->n_free++] = (uint32_t)(s - 1);
+    q->heap = h;
     q->cap = cap;
     return MS_OK;
 }
@@ -133,14 +117,15 @@ static ms_status grow(ms_eventq *q)
 ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
                          ms_event_handle *handle)
 {
-    if (q->n_free == 0 && grow(q) != MS_OK)
+    if (priority > MS_EVENTQ_MAX_PRIORITY || ev->type >= MS_EVENTQ_MAX_TYPES ||
+        ev->data > MS_EVENTQ_MAX_DATA)
+        return MS_EINVAL;
+    if (q->count == q->cap && grow(q) != MS_OK)
         return MS_ENOMEM;
-    uint32_t slot = q->free_[--q->n_free];
-    uint64_t seq = q->next_seq++;
-    q->slab[slot] = *ev;
-    q->slab[slot].key = ((uint64_t)priority << MS_EVENTQ_SEQ_BITS) | seq;
-    entry e = {ev->time, slot, 0};
-    sift_up(q->slab, q->heap, q->count++, e);
+    uint64_t seq = q->next_seq++ & SEQ_MASK;
+    entry e = {ev->time, (uint64_t)priority << 54 | seq << 6 | ev->type, ev->target,
+               (uint32_t)ev->data};
+    sift_up(q->heap, q->count++, e);
     if (q->count > q->high_water)
         q->high_water = q->count;
     if (handle)
@@ -148,35 +133,38 @@ ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
     return MS_OK;
 }
 
+static void to_event(const entry *e, ms_event *out)
+{
+    out->time = e->time;
+    out->key = e->key;
+    out->type = (uint32_t)(e->key & (MS_EVENTQ_MAX_TYPES - 1));
+    out->target = e->target;
+    out->data = e->data;
+}
+
 int ms_eventq_pop(ms_eventq *q, ms_event *out)
 {
     if (q->count == 0)
         return 0;
-    entry top = q->heap[0];
-    *out = q->slab[top.slot];
-    out->time = top.time;
-    q->free_[q->n_free++] = top.slot;
+    to_event(&q->heap[0], out);
     size_t n = --q->count;
     if (n > 0)
-        sift_down(q->slab, q->heap, n, 0, q->heap[n]);
+        sift_down(q->heap, n, 0, q->heap[n]);
     return 1;
 }
 
 void ms_eventq_restore(ms_eventq *q, const ms_event *ev)
 {
-    /* the slot it left is the top of the free stack and still holds it */
-    uint32_t slot = q->free_[--q->n_free];
-    q->slab[slot] = *ev;
-    entry e = {ev->time, slot, 0};
-    sift_up(q->slab, q->heap, q->count++, e);
+    /* the slot it left is still allocated; its key keeps its place */
+    entry e = {ev->time, ev->key, ev->target, (uint32_t)ev->data};
+    sift_up(q->heap, q->count++, e);
 }
 
 int ms_eventq_peek(ms_eventq *q, ms_event *out)
 {
     if (q->count == 0)
         return 0;
-    *out = q->slab[q->heap[0].slot];
-    out->time = q->heap[0].time;
+    to_event(&q->heap[0], out);
     return 1;
 }
 
@@ -193,18 +181,16 @@ size_t ms_eventq_high_water(const ms_eventq *q)
 ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle)
 {
     for (size_t i = 0; i < q->count; i++) {
-        uint32_t slot = q->heap[i].slot;
-        if (MS_EVENT_HANDLE(&q->slab[slot]) != handle)
+        if (((q->heap[i].key >> 6) & SEQ_MASK) != handle)
             continue;
-        q->free_[q->n_free++] = slot;
         size_t n = --q->count;
         if (i == n)
             return MS_OK;
         entry item = q->heap[n];
-        if (i > 0 && before(q->slab, item, q->heap[(i - 1) >> 2]))
-            sift_up(q->slab, q->heap, i, item);
+        if (i > 0 && before(&item, &q->heap[(i - 1) >> 2]))
+            sift_up(q->heap, i, item);
         else
-            sift_down(q->slab, q->heap, n, i, item);
+            sift_down(q->heap, n, i, item);
         return MS_OK;
     }
     return MS_ESTATE;
@@ -213,7 +199,4 @@ ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle)
 void ms_eventq_clear(ms_eventq *q)
 {
     q->count = 0;
-    q->n_free = 0;
-    for (size_t s = q->cap; s > 0; s--)
-        q->free_[q->n_free++] = (uint32_t)(s - 1);
 }

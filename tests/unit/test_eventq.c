@@ -60,14 +60,22 @@ static void test_ties_priority_then_fifo(void)
 static void test_payload_kept(void)
 {
     ms_eventq *q = ms_eventq_create(1);
-    ms_event e = {.time = 2.5, .type = 7, .target = 42, .data = UINT64_C(0xdeadbeefcafe)};
-    ms_eventq_push(q, &e, 3, NULL);
+    ms_event e = {.time = 2.5, .type = 7, .target = 42, .data = UINT64_C(0xdeadbeef)};
+    CU_ASSERT_EQUAL(ms_eventq_push(q, &e, 3, NULL), MS_OK);
+    ms_event big = e;
+    big.data = UINT64_C(0x100000000); /* does not fit the 32-bit payload */
+    CU_ASSERT_EQUAL(ms_eventq_push(q, &big, 3, NULL), MS_EINVAL);
+    CU_ASSERT_EQUAL(ms_eventq_push(q, &e, MS_EVENTQ_MAX_PRIORITY + 1, NULL), MS_EINVAL);
+    big = e;
+    big.type = MS_EVENTQ_MAX_TYPES;
+    CU_ASSERT_EQUAL(ms_eventq_push(q, &big, 0, NULL), MS_EINVAL);
+    CU_ASSERT_EQUAL(ms_eventq_size(q), 1);
     ms_event out;
     CU_ASSERT_TRUE(ms_eventq_peek(q, &out));
     CU_ASSERT_TRUE(ms_eventq_pop(q, &out));
     CU_ASSERT_EQUAL(out.type, 7);
     CU_ASSERT_EQUAL(out.target, 42);
-    CU_ASSERT_EQUAL(out.data, UINT64_C(0xdeadbeefcafe));
+    CU_ASSERT_EQUAL(out.data, UINT64_C(0xdeadbeef));
     CU_ASSERT_DOUBLE_EQUAL(out.time, 2.5, 0.0);
     CU_ASSERT_EQUAL(MS_EVENT_PRIORITY(&out), 3);
     CU_ASSERT_FALSE(ms_eventq_pop(q, &out));
