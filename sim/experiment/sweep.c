@@ -6,6 +6,7 @@
  * files are exactly those of a plain sweep with that replication count. */
 #include "marketsim/sweep.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -142,8 +143,29 @@ static ms_status replay(void *vctx, uint64_t id, const char *text, size_t len)
     return ms_sweep_asm_add(&((sweep_ctx *)vctx)->as, text, len);
 }
 
+/* One point's check: the loads are independent, so they run on the pool
+ * (-j) like tasks; the runner reports the lowest failing point. */
+static ms_status check_run(void *vctx, const ms_exp_task *t, void **result, ms_error *err)
+{
+    ms_scenario *sc = NULL;
+    ms_errors errs;
+    ms_status st = load_point(vctx, t->point, &sc, &errs);
+    if (sc)
+        ms_scenario_destroy(sc);
+    *result = NULL;
+    if (st != MS_OK && errs.count > 0)
+        *err = errs.items[0];
+    return st;
+}
+
+static ms_status check_emit(void *ctx, const ms_exp_task *t, void *result, ms_error *err)
+{
+    (void)ctx, (void)t, (void)result, (void)err;
+    return MS_OK;
+}
+
 /* Checks the base scenario and every point before anything is written. */
-static ms_status validate(sweep_ctx *c, ms_errors *errs, uint32_t *reps)
+static ms_status validate(sweep_ctx *c, ms_errors *errs, ms_error *err, uint32_t *reps)
 {
     ms_scenario *sc = NULL;
     ms_status st = load_point(c, UINT64_MAX, &sc, errs);
@@ -152,12 +174,28 @@ static ms_status validate(sweep_ctx *c, ms_errors *errs, uint32_t *reps)
     if (*reps == 0)
         *reps = (uint32_t)sc->replications;
     ms_scenario_destroy(sc);
-    for (uint64_t p = 0; !getenv("MS_SKIP_VALIDATE") && p < c->cfg->design->n_points; p++) {
-        if ((st = load_point(c, p, &sc, errs)) != MS_OK)
-            return st;
+    ms_exp_plan plan = {.points = c->cfg->design->n_points, .replications = 1,
+                        .threads = c->cfg->threads, .run = check_run, .emit = check_emit,
+                        .ctx = c, .stop = c->cfg->stop};
+    ms_exp_report r;
+    st = ms_exp_execute(&plan, &r, err);
+    if (st == MS_OK || st == MS_EINTR || r.failed_id == UINT64_MAX)
+        return st;
+    /* the first bad point again, for its complete list of errors; an error
+     * in a varied key names the point instead of "--set" */
+    sc = NULL;
+    st = load_point(c, r.failed_id, &sc, errs);
+    if (sc)
         ms_scenario_destroy(sc);
+    const ms_design *d = c->cfg->design;
+    for (int i = 0; i < errs->count; i++) {
+        ms_error *e = &errs->items[i];
+        for (int k = 0; strcmp(e->file, "--set") == 0 && k < d->n_keys; k++)
+            if (strcmp(e->key, d->keys[k]) == 0)
+                snprintf(e->file, sizeof e->file, "%s point %" PRIu64,
+                         d->kind == MS_DESIGN_FILE ? "--design-file" : "--vary", r.failed_id);
     }
-    return MS_OK;
+    return st;
 }
 
 /* manifest.csv: what identifies the sweep. The shard line comes last, so
@@ -219,6 +257,41 @@ static ms_status put_file(ms_atomic_set *set, const char *name, const char *data
     return fwrite(data, 1, len, f) == len ? MS_OK : ms_error_set(err, MS_EIO, name, 0, "", "write failed");
 }
 
+/* The journal: .sweep.journal, .sweep.part-K-of-N.journal, or under
+ * --target-ci .sweep.rREPS.journal, one per round, so that --resume finds
+ * the round it was interrupted in (the earlier rounds run again: they are
+ * deterministic, so they lead to the same replication count). */
+static void journal_name(char *out, size_t n, const sweep_ctx *c)
+{
+    if (c->cfg->target_halfwidth > 0)
+        snprintf(out, n, "/.sweep.r%" PRIu32 ".journal", c->reps);
+    else
+        file_name(out, n, c, "/.sweep", ".journal");
+}
+
+/* Without --resume, a --target-ci sweep refuses a directory that holds any
+ * round's journal up front (a later round's would only be found after the
+ * earlier rounds ran again). */
+static ms_status check_round_journals(const ms_sweep_config *cfg, ms_error *err)
+{
+    DIR *d = opendir(cfg->out_dir);
+    if (!d)
+        return MS_OK;
+    struct dirent *e;
+    ms_status st = MS_OK;
+    while (st == MS_OK && (e = readdir(d)) != NULL) {
+        unsigned r;
+        int end = 0;
+        if (sscanf(e->d_name, ".sweep.r%u.journal%n", &r, &end) == 1 && end > 0 &&
+            e->d_name[end] == '\0')
+            st = ms_error_set(err, MS_EUSAGE, cfg->out_dir, 0, e->d_name,
+                              "an unfinished sweep is here: add --resume to continue it, or "
+                              "delete this file to start over");
+    }
+    closedir(d);
+    return st;
+}
+
 /* Progress counts tasks taken from the journal as done. */
 static void task_progress(void *vctx, uint64_t emitted, uint64_t selected)
 {
@@ -274,7 +347,7 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     c->as.target_metric = cfg->target_halfwidth > 0 ? cfg->target_metric : NULL;
     c->as.target_subject = cfg->target_subject;
     c->as.worst_halfwidth = -1; /* stays negative if the target never appears */
-    file_name(name, sizeof name, c, "/.sweep", ".journal");
+    journal_name(name, sizeof name, c);
     snprintf(path, sizeof path, "%s%s", cfg->out_dir, name);
     if (st == MS_OK)
         st = ms_sweep_journal_open(&c->journal, path, identity, cfg->resume, replay, c,
@@ -352,7 +425,7 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
     c.done_upto = UINT64_MAX;
     c.reps = cfg->replications;
     snprintf(c.seed_set, sizeof c.seed_set, "sim.seed=%" PRIu64, cfg->seed);
-    ms_status st = validate(&c, errs, &c.reps);
+    ms_status st = validate(&c, errs, err, &c.reps);
     if (st != MS_OK)
         return st;
     rep->points = cfg->design->n_points;
@@ -363,6 +436,8 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
         ms_exp_report r;
         return cfg->executor(cfg->exec_ctx, &plan, &r, err);
     }
+    if (cfg->target_halfwidth > 0 && !cfg->resume && (st = check_round_journals(cfg, err)) != MS_OK)
+        return st;
     char *resolved = NULL;
     if ((st = resolved_text(&c, &resolved, errs)) != MS_OK)
         return st;

@@ -61,8 +61,10 @@ static ms_status find_shards(merge_ctx *m, ms_error *err)
         if (sscanf(e->d_name, "manifest.part-%u-of-%u.csv", &k, &n) != 2)
             continue;
         if (m->n && n != m->n) {
+            /* e points into d: format the error before closedir */
+            ms_error_set(err, MS_EUSAGE, m->dir, 0, e->d_name, "parts of different splits (%u and %u shards) are mixed here", m->n, n);
             closedir(d);
-            return ms_error_set(err, MS_EUSAGE, m->dir, 0, e->d_name, "parts of different splits (%u and %u shards) are mixed here", m->n, n);
+            return MS_EUSAGE;
         }
         m->n = n;
     }

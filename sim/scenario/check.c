@@ -90,52 +90,59 @@ range:
     return -1;
 }
 
+/* Free text (sim.name): printable and short enough for its buffer. */
+static int check_text(ms_loader *ld, const ms_schema_key *k, const char *v, const char *file,
+                      int line, const char *key)
+{
+    for (const char *c = v; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            ms_errors_add(ld->errs, file, line, key,
+                          "contains a control character (expected printable text)");
+            return -1;
+        }
+    }
+    if (strlen(v) >= k->size) {
+        ms_errors_add(ld->errs, file, line, key,
+                      "string is too long (expected at most %zu characters)", k->size - 1);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_choice(ms_loader *ld, const ms_schema_key *k, const char *v, const char *exp,
+                        const char *file, int line, const char *key)
+{
+    if (ms_schema_choice_index(k->aux, v) >= 0)
+        return 0;
+    const char *const *c = ms_schema_choices(k->aux);
+    int n = 0;
+    while (c[n])
+        n++;
+    int best = ms_schema_suggest_word(c, n, v);
+    if (best >= 0)
+        ms_errors_add(ld->errs, file, line, key,
+                      "unknown value \"%s\" (did you mean \"%s\"? expected %s)", v, c[best], exp);
+    else
+        ms_errors_add(ld->errs, file, line, key, "unknown value \"%s\" (expected %s)", v, exp);
+    return -1;
+}
+
+/* Strings, choices and ids. Whether an id exists is checked in build.c. */
 static int check_name(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
                       const char *file, int line, const char *key)
 {
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return wrong_type(ld, k, s, file, line, key);
     const char *v = config_setting_get_string(s);
-    char exp[300];
-    expected(k, exp, sizeof exp);
-    if (k->type == MS_SCHEMA_STRING) {
-        for (const char *c = v; *c; c++) {
-            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-                ms_errors_add(ld->errs, file, line, key,
-                              "contains a control character "
-                              "(expected printable text)");
-                return -1;
-            }
-        }
-        if (strlen(v) >= k->size) {
-            ms_errors_add(ld->errs, file, line, key,
-                          "string is too long (expected at most %zu "
-                          "characters)",
-                          k->size - 1);
-            return -1;
-        }
-        return 0;
-    }
+    if (k->type == MS_SCHEMA_STRING)
+        return check_text(ld, k, v, file, line, key);
     if ((strcmp(v, "*") == 0 && (k->flags & MS_SCHEMA_WILD)) ||
         (v[0] == '\0' && (k->flags & MS_SCHEMA_NONE)))
         return 0;
-    if (k->type == MS_SCHEMA_ENUM) {
-        if (ms_schema_choice_index(k->aux, v) >= 0)
-            return 0;
-        const char *const *c = ms_schema_choices(k->aux);
-        int n = 0;
-        while (c[n])
-            n++;
-        int best = ms_schema_suggest_word(c, n, v);
-        if (best >= 0)
-            ms_errors_add(ld->errs, file, line, key,
-                          "unknown value \"%s\" (did you mean \"%s\"? "
-                          "expected %s)",
-                          v, c[best], exp);
-        else
-            ms_errors_add(ld->errs, file, line, key, "unknown value \"%s\" (expected %s)", v, exp);
-        return -1;
-    }
+    char exp[300];
+    expected(k, exp, sizeof exp);
+    if (k->type == MS_SCHEMA_ENUM)
+        return check_choice(ld, k, v, exp, file, line, key);
     if (v[0] == '\0' || strcmp(v, "*") == 0 || strlen(v) >= MS_ID_LEN) {
         ms_errors_add(ld->errs, file, line, key, "\"%s\" is not allowed here (expected %s)", v,
                       exp);

@@ -188,9 +188,9 @@ static config_setting_t *find_int_on_line(config_setting_t *s, int line, long lo
         if (config_setting_is_root(s))
             snprintf(path, cap, "%s", sub);
         else if (type == CONFIG_TYPE_LIST)
-            snprintf(path, cap, "%s[%d]%s%s", me ? me : "", i, sub[0] ? "." : "", sub);
+            snprintf(path, cap, "%.60s[%d]%s%.120s", me ? me : "", i, sub[0] ? "." : "", sub);
         else
-            snprintf(path, cap, "%s.%s", me ? me : "", sub);
+            snprintf(path, cap, "%.60s.%.130s", me ? me : "", sub);
         return hit;
     }
     return NULL;

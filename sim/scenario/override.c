@@ -97,20 +97,20 @@ static void unknown(setter *st, int at, const char *norm)
     if (!ms_schema_suggest(norm, st->c[at].name, sug, sizeof sug)) {
         char list[600];
         ms_schema_children(norm, list, sizeof list);
-        set_error(st, "unknown key (expected %s%s)", norm[0] ? "one of: " : "one of: ", list);
+        set_error(st, "unknown key (expected one of: %s)", list);
         return;
     }
     size_t used = 0;
-    for (int i = 0; i < st->n && used < sizeof full; i++) {
+    for (int i = 0; i < st->n && used + 1 < sizeof full; i++) {
         const char *part = i == at ? sug : st->c[i].name;
         int w = st->c[i].name[0] || i == at
                     ? snprintf(full + used, sizeof full - used, "%s%s", used ? "." : "", part)
                     : snprintf(full + used, sizeof full - used, "[%d]", st->c[i].index);
-        if (w < 0)
+        if (w < 0 || (size_t)w >= sizeof full - used)
             break;
         used += (size_t)w;
     }
-    set_error(st, "unknown key (did you mean '%s'?)%s", full, "");
+    set_error(st, "unknown key (did you mean '%s'?)", full);
 }
 
 /* Maps the components onto the schema; returns the leaf key or NULL. */
@@ -125,16 +125,15 @@ static const ms_schema_key *match_schema(setter *st)
         const char *sep = len ? "." : "";
         if (ptype == MS_SCHEMA_LIST) {
             if (st->c[i].name[0])
-                return set_error(st, "expected an index [N] after the list (e.g. %s%s)",
-                                 "events[0].value", ""),
+                return set_error(st, "expected an index [N] after the list (e.g. events[0].value)"),
                        NULL;
             snprintf(norm + len, sizeof norm - len, "%s[]", sep);
             ptype = MS_SCHEMA_GROUP;
             continue;
         }
         if (!st->c[i].name[0])
-            return set_error(st, "an index [N] is only valid after a list (%s%s)",
-                             "regimes.<id>.rules, regime_schedule, events", ""),
+            return set_error(st, "an index [N] is only valid after a list (expected it after "
+                                 "regimes.<id>.rules, regime_schedule or events)"),
                    NULL;
         if (ptype == MS_SCHEMA_NAMED) {
             snprintf(norm + len, sizeof norm - len, "%s<id>", sep);
@@ -152,8 +151,7 @@ static const ms_schema_key *match_schema(setter *st)
     }
     if (!k || ptype == MS_SCHEMA_GROUP || ptype == MS_SCHEMA_NAMED || ptype == MS_SCHEMA_LIST ||
         strcmp(k->path, norm) != 0) {
-        set_error(st, "is not a single value (expected a key such as %s%s)",
-                  "clouds.aws.price_index", "");
+        set_error(st, "is not a single value (expected a key such as clouds.aws.price_index)");
         return NULL;
     }
     return k;
@@ -173,7 +171,7 @@ static config_setting_t *make_parent(setter *st)
         int idx = st->c[st->list_at + 1].index;
         if (!f.s || config_setting_type(f.s) != CONFIG_TYPE_LIST ||
             idx >= config_setting_length(f.s)) {
-            set_error(st, "no such list element (%s has fewer entries%s)", lpath, "");
+            set_error(st, "no such list element (%s has fewer entries)", lpath);
             return NULL;
         }
         s = config_setting_get_elem(f.s, (unsigned)idx);
@@ -188,14 +186,12 @@ static config_setting_t *make_parent(setter *st)
             m = NULL;
         }
         if (!m && !(m = config_setting_add(s, st->c[i].name, CONFIG_TYPE_GROUP)))
-            set_error(st,
-                      "cannot create \"%s\" (expected a name of letters, digits, '_' or "
-                      "'-'%s)",
-                      st->c[i].name, "");
+            set_error(st, "cannot create \"%s\" (expected a name of letters, digits, '_' or '-')",
+                      st->c[i].name);
         s = m;
     }
     if (s && config_setting_type(s) != CONFIG_TYPE_GROUP) {
-        set_error(st, "cannot set a key inside %s%s (it is not a group)", "this value", "");
+        set_error(st, "cannot set a key inside a value that is not a group (expected a group)");
         return NULL;
     }
     return s;
@@ -286,7 +282,7 @@ static int set_leaf(setter *st, const ms_schema_key *k, config_setting_t *parent
         config_setting_remove(parent, name);
     config_setting_t *leaf = config_setting_add(parent, name, ctype);
     if (!leaf) {
-        set_error(st, "cannot create this key%s%s", "", "");
+        set_error(st, "cannot create this key (expected a valid setting name)");
         return -1;
     }
     switch (ctype) {
@@ -323,8 +319,7 @@ static void apply_one(ms_loader *ld, const char *set)
         return;
     }
     if (split_key(&st) != 0) {
-        set_error(&st, "malformed key (expected a path such as %s%s)", "clouds.aws.price_index",
-                  "");
+        set_error(&st, "malformed key (expected a path such as clouds.aws.price_index)");
         return;
     }
     const ms_schema_key *k = match_schema(&st);

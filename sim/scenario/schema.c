@@ -445,7 +445,7 @@ void ms_schema_type_text(const ms_schema_key *k, char *buf, size_t cap)
         snprintf(buf, cap, "string");
         break;
     case MS_SCHEMA_ENUM:
-        snprintf(buf, cap, "name");
+        snprintf(buf, cap, "choice");
         break;
     case MS_SCHEMA_REF:
         snprintf(buf, cap, "%s id", ms_schema_kind_name(k->aux));

@@ -29,7 +29,10 @@ check() { # check DESCRIPTION COMMAND...
 same3() {
     local f
     for f in sweep.csv sweep_summary.csv manifest.csv; do
-        [ -f "$1/$f" ] && [ -f "$2/$f" ] || { echo "  missing $f in $1 or $2"; return 1; }
+        if [ ! -f "$1/$f" ] || [ ! -f "$2/$f" ]; then
+            echo "  missing $f in $1 or $2"
+            return 1
+        fi
         cmp "$1/$f" "$2/$f" || return 1
     done
 }
@@ -45,7 +48,7 @@ njournal() {
 }
 
 SMALL=(--set buyers.count=400 --set sim.horizon_months=24)
-GRID=(--vary dispute.p_amend=0.2,0.5,0.8 --vary buyers.count=300:600:2)
+GRID=(--vary "dispute.p_amend=0.2,0.5,0.8" --vary buyers.count=300:600:2)
 
 # ---- grid: layout, values, CRN --------------------------------------------
 "$M" sweep "$S" "${SMALL[@]}" "${GRID[@]}" -r 3 -o g1 -j 1 -q
@@ -133,7 +136,8 @@ check "merge refuses a duplicate task (exit 2)" [ $? -eq 2 ]
 check "merge names the duplicate" grep -q "task 0 appears twice" err.txt
 check "failed merge writes nothing (dup)" [ ! -e sh_dup/sweep.csv ]
 # a row for a task beyond the manifest's count
-sed -n '$p' sh_extra/sweep.part-2-of-3.csv | sed 's/^[0-9]*,/99,/' >> sh_extra/sweep.part-2-of-3.csv
+extra=$(sed -n '$p' sh_extra/sweep.part-2-of-3.csv | sed 's/^[0-9]*,/99,/')
+echo "$extra" >> sh_extra/sweep.part-2-of-3.csv
 "$M" merge sh_extra 2> err.txt
 check "merge refuses tasks beyond the manifest (exit 2)" [ $? -eq 2 ]
 # a shard of another split (N = 2) in the same directory
@@ -180,6 +184,11 @@ check "unknown --vary key: no DIR created" [ ! -e badkey ]
 check "out-of-range --vary value: exit 2" [ $? -eq 2 ]
 check "out-of-range --vary value: names the key" grep -q "p_amend" err.txt
 check "out-of-range --vary value: no DIR" [ ! -e badval ]
+"$M" sweep "$S" --vary "dispute.p_amend=0.5,0.7,1.5,0.9,2.5,3.5" -j 2 -o badval 2> err.txt
+check "-j 2 check of every point: exit 2" [ $? -eq 2 ]
+check "-j 2 check of every point: reports the first bad point (1.5)" grep -q "1.5 is out of range" err.txt
+check "-j 2 check of every point: names it (--vary point 2)" grep -q "^marketsim: --vary point 2: error: dispute.p_amend" err.txt
+check "-j 2 check of every point: only that point" [ "$(wc -l < err.txt)" -eq 1 ]
 for spec in "buyers.count=" "buyers.count=5:1:3" "buyers.count=1:5" "buyers.count=1,,2"; do
     "$M" sweep "$S" --vary "$spec" -o badspec 2> err.txt
     rc=$?
@@ -197,6 +206,23 @@ check "--target-ci with --shard: exit 2" [ $? -eq 2 ]
 check "no -o: exit 2" [ $? -eq 2 ]
 "$M" sweep --help > help.txt
 check "sweep --help exits 0 and documents --resume" grep -q -- "--resume" help.txt
+
+# ---- the same study as a shell for-loop over `marketsim run`, joined -------------
+if command -v python3 > /dev/null; then
+    for a in 0.2 0.8; do for n in 300 600; do
+        "$M" run "$S" "${SMALL[@]}" --set "dispute.p_amend=$a" --set "buyers.count=$n" -r 3 \
+            -o "loop/a$a-n$n" -q
+    done; done
+    python3 "$SRC/analysis/join_runs.py" --keys dispute.p_amend,buyers.count loop/a0.2-n300 \
+        loop/a0.2-n600 loop/a0.8-n300 loop/a0.8-n600 > joined.csv
+    check "join_runs.py: exit 0" [ $? -eq 0 ]
+    check "join_runs.py header" [ "$(head -1 joined.csv)" = \
+        "run,seed,dispute.p_amend,buyers.count,scenario,metric,subject,mean,sd,ci95_low,ci95_high,n" ]
+    "$M" sweep "$S" "${SMALL[@]}" --vary dispute.p_amend=0.2,0.8 --vary buyers.count=300,600 -r 3 \
+        -o loopsweep -q
+    check "for-loop + join_runs.py = sweep_summary.csv (keys and statistics)" [ \
+        "$(cut -d, -f3,4,6- joined.csv | sed 1d)" = "$(cut -d, -f2- loopsweep/sweep_summary.csv | sed 1d)" ]
+fi
 
 # ---- --progress json ---------------------------------------------------------------
 "$M" sweep "$S" "${SMALL[@]}" --vary buyers.count=300,400 -r 3 -o pj --progress json -q \
@@ -250,7 +276,7 @@ check "--target-ci says 'not reached'" grep -q "not reached" ci_max.txt
 # ---- interrupts and --resume -------------------------------------------------------------
 # Each task simulates tens of thousands of buyers, so the sweep runs for
 # seconds: time to interrupt it after a few tasks are journaled.
-BIG=(--set sim.horizon_months=48 --vary buyers.count=20000:40000:6 -r 4)
+BIG=(--set sim.horizon_months=60 --vary buyers.count=40000:80000:6 -r 4)
 "$M" sweep "$S" "${BIG[@]}" -o ref -j 2 -q
 check "reference sweep" [ -f ref/sweep.csv ]
 
@@ -298,7 +324,7 @@ if wait_journal int 2 $pid; then
     rc=$?
     check "SIGINT: exit 130" [ $rc -eq 130 ]
     check "SIGINT: journal kept" [ "$(njournal int/.sweep.journal)" -ge 2 ]
-    check "SIGINT: no final or temporary files" [ -z "$(ls -A int | grep -v '^\.sweep\.journal$')" ]
+    check "SIGINT: no final or temporary files" [ "$(find int -mindepth 1 ! -name .sweep.journal | wc -l)" -eq 0 ]
     "$M" sweep "$S" "${BIG[@]}" -o int --resume -j 2 -q
     check "--resume after SIGINT: exit 0" [ $? -eq 0 ]
     check "--resume after SIGINT byte-identical" same3 ref int
@@ -321,6 +347,36 @@ else
     wait $pid 2> /dev/null
 fi
 
+# --target-ci interrupted in a later round: each round has its own journal
+# (.sweep.rREPS.journal), so --resume reruns the earlier rounds and resumes
+# the interrupted one
+CI=(--set buyers.count=20000 --set sim.horizon_months=24 --vary "dispute.p_amend=0.3,0.7" -r 2
+    --target-ci final_share_spend:aws:0.007)
+"$M" sweep "$S" "${CI[@]}" -o ciref -j 2 -q
+"$M" sweep "$S" "${CI[@]}" -o ciint -j 2 -q &
+pid=$!
+later=""
+for ((i = 0; i < 1200; i++)); do
+    later=$(find ciint -name '.sweep.r*.journal' ! -name '.sweep.r2.journal' 2> /dev/null | head -1)
+    [ -n "$later" ] && [ "$(njournal "$later")" -ge 3 ] && break
+    kill -0 $pid 2> /dev/null || break
+    sleep 0.05
+done
+if [ -n "$later" ] && kill -INT $pid 2> /dev/null; then
+    wait $pid 2> /dev/null
+    check "--target-ci: SIGINT in a later round exits 130" [ $? -eq 130 ]
+    "$M" sweep "$S" "${CI[@]}" -o ciint -j 2 -q 2> /dev/null
+    check "--target-ci: unfinished round journal without --resume: exit 2" [ $? -eq 2 ]
+    "$M" sweep "$S" "${CI[@]}" -o ciint -j 2 --resume > ciresume.txt
+    check "--target-ci --resume: exit 0" [ $? -eq 0 ]
+    check "--target-ci --resume took tasks from the round's journal" grep -Eq ", [1-9][0-9]* resumed" ciresume.txt
+    check "--target-ci --resume byte-identical to uninterrupted" same3 ciref ciint
+    check "--target-ci --resume leaves no journal" [ "$(find ciint -name '.sweep*journal' | wc -l)" -eq 0 ]
+else
+    bad "--target-ci: the sweep ended before a later round was journaled"
+    wait $pid 2> /dev/null
+fi
+
 # a sharded sweep resumes too (its own journal name)
 "$M" sweep "$S" "${BIG[@]}" -o shk --shard 1/2 -q &
 pid=$!
@@ -329,8 +385,7 @@ for ((i = 0; i < 1200; i++)); do
     kill -0 $pid 2> /dev/null || break
     sleep 0.05
 done
-kill -9 $pid 2> /dev/null
-wait $pid 2> /dev/null
+{ kill -9 $pid && wait $pid; } 2> /dev/null
 "$M" sweep "$S" "${BIG[@]}" -o shk --shard 1/2 --resume -q
 "$M" sweep "$S" "${BIG[@]}" -o shk --shard 0/2 -q
 "$M" merge shk
