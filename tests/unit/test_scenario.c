@@ -92,7 +92,7 @@ static void test_frontier_contents(void)
     CU_ASSERT_EQUAL(sc->dispute.product, fr);
     CU_ASSERT_DOUBLE_EQUAL(sc->dispute.p_amend, 0.7, 1e-15);
     CU_ASSERT_EQUAL(sc->dispute.regime_amended, ms_scenario_regime(sc, "R3"));
-    CU_ASSERT_DOUBLE_EQUAL(sc->decision.switching_cost[MS_CLASS_STATEFUL_AGENT], 0.6, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(sc->decision.switching_cost[MS_CLASS_STATEFUL_AGENT], 3.0, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(sc->decision.term_months, 36, 0);
     CU_ASSERT_STRING_EQUAL(ms_outcome_name(MS_OUTCOME_PLAINTIFF_WINS), "plaintiff_wins");
     CU_ASSERT_STRING_EQUAL(ms_offer_state_name(MS_OFFER_ROUTED), "routed");
