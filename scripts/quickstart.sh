@@ -37,13 +37,8 @@ case "${1:-}" in
 run)
     install_missing
     build
-    if [ -f scenarios/frontier_dispute.cfg ] && "$BUILD_DIR/marketsim" validate scenarios/frontier_dispute.cfg >/dev/null 2>&1 \
-        && ! "$BUILD_DIR/marketsim" run --help 2>&1 | grep -q "not implemented"; then
-        "$BUILD_DIR/marketsim" run scenarios/frontier_dispute.cfg -o out/frontier_dispute
-        echo "quickstart: CSVs are in out/frontier_dispute/ (see docs/outputs.md)"
-    else
-        "$BUILD_DIR/marketsim" bench phold --lps 16384 --events-per-lp 1 --end-time 2400 --mean 2 --lookahead 0
-    fi
+    "$BUILD_DIR/marketsim" run scenarios/frontier_dispute.cfg -j "$(nproc)" -o out/frontier_dispute
+    echo "quickstart: CSVs are in out/frontier_dispute/ (columns: docs/outputs.md)"
     ;;
 test)
     install_missing
