@@ -10,9 +10,12 @@ M=${1:?usage: test_sweep.sh MARKETSIM SOURCE_DIR}
 SRC=${2:?usage: test_sweep.sh MARKETSIM SOURCE_DIR}
 case $M in /*) ;; *) M=$PWD/$M ;; esac
 case $SRC in /*) ;; *) SRC=$PWD/$SRC ;; esac
-S=$SRC/scenarios/frontier_dispute.cfg
 T=$(mktemp -d /tmp/test_sweep.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+# a snapshot of the scenarios: every comparison below is between runs of
+# the same inputs, even if the tree is edited while the test runs
+cp -r "$SRC/scenarios" "$T/scenarios" || exit 1
+S=$T/scenarios/frontier_dispute.cfg
 cd "$T" || exit 1
 export LC_ALL=C
 
