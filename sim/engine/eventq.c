@@ -25,9 +25,16 @@ typedef struct {
     uint32_t data;
 } entry;
 
+/* `hole`: the root was popped and not refilled yet. The next push drops
+ * its event into the root and sifts it down once (a replace-top), instead
+ * of refilling the root from the last record and sifting the new one up:
+ * the usual handler schedules one event per event it handles, so this
+ * halves the work per event. Any other operation settles the hole first. */
 struct ms_eventq {
     entry *heap;
-    size_t count, cap, high_water;
+    size_t count; /* records, the hole included */
+    size_t cap, high_water;
+    int hole;
     uint64_t next_seq;
 };
 
@@ -73,15 +80,35 @@ static void sift_up(entry *h, size_t i, entry item)
     h[i] = item;
 }
 
-/* The best-of-four selection is the hot spot of the whole engine: written
- * so the common case (distinct times) compiles to conditional moves. */
+/* The child that fires first among h[first..last). Times decide in the
+ * common case, through selects the compiler turns into conditional moves
+ * (a mispredicted branch per level is what a heap sift pays for); only
+ * when two children share the earliest time do keys decide. */
+static inline size_t best_child(const entry *h, size_t first, size_t last)
+{
+    size_t best = first;
+    double bt = h[first].time;
+    for (size_t c = first + 1; c < last; c++) {
+        double t = h[c].time;
+        best = t < bt ? c : best;
+        bt = t < bt ? t : bt;
+    }
+    int ties = 0;
+    for (size_t c = first; c < last; c++)
+        ties += h[c].time == bt;
+    if (__builtin_expect(ties > 1, 0))
+        for (size_t c = first; c < last; c++)
+            best = before(&h[c], &h[best]) ? c : best;
+    return best;
+}
+
+/* Sifting down is the hot spot of the whole engine. */
 static void sift_down(entry *h, size_t n, size_t i, entry item)
 {
     for (;;) {
         size_t first = (i << 2) + 1;
         if (first >= n)
             break;
-        size_t best = first;
         size_t last = first + 4 < n ? first + 4 : n;
         /* Fetch the four grandchild groups while this level is compared:
          * once the queue outgrows the cache, the sift is bound by memory
@@ -93,14 +120,23 @@ static void sift_down(entry *h, size_t n, size_t i, entry item)
             __builtin_prefetch(&h[g + 4 * k]);
             __builtin_prefetch((const char *)&h[g + 4 * k] + 64);
         }
-        for (size_t c = first + 1; c < last; c++)
-            best = before(&h[c], &h[best]) ? c : best;
+        size_t best = best_child(h, first, last);
         if (!before(&h[best], &item))
             break;
         h[i] = h[best];
         i = best;
     }
     h[i] = item;
+}
+
+static void settle(ms_eventq *q)
+{
+    if (!q->hole)
+        return;
+    q->hole = 0;
+    size_t n = --q->count;
+    if (n > 0)
+        sift_down(q->heap, n, 0, q->heap[n]);
 }
 
 static ms_status grow(ms_eventq *q)
@@ -120,12 +156,17 @@ ms_status ms_eventq_push(ms_eventq *q, const ms_event *ev, uint16_t priority,
     if (priority > MS_EVENTQ_MAX_PRIORITY || ev->type >= MS_EVENTQ_MAX_TYPES ||
         ev->data > MS_EVENTQ_MAX_DATA)
         return MS_EINVAL;
-    if (q->count == q->cap && grow(q) != MS_OK)
+    if (!q->hole && q->count == q->cap && grow(q) != MS_OK)
         return MS_ENOMEM;
     uint64_t seq = q->next_seq++ & SEQ_MASK;
     entry e = {ev->time, (uint64_t)priority << 54 | seq << 6 | ev->type, ev->target,
                (uint32_t)ev->data};
-    sift_up(q->heap, q->count++, e);
+    if (q->hole) {
+        q->hole = 0;
+        sift_down(q->heap, q->count, 0, e);
+    } else {
+        sift_up(q->heap, q->count++, e);
+    }
     if (q->count > q->high_water)
         q->high_water = q->count;
     if (handle)
@@ -144,12 +185,11 @@ static void to_event(const entry *e, ms_event *out)
 
 int ms_eventq_pop(ms_eventq *q, ms_event *out)
 {
+    settle(q);
     if (q->count == 0)
         return 0;
     to_event(&q->heap[0], out);
-    size_t n = --q->count;
-    if (n > 0)
-        sift_down(q->heap, n, 0, q->heap[n]);
+    q->hole = 1;
     return 1;
 }
 
@@ -157,11 +197,17 @@ void ms_eventq_restore(ms_eventq *q, const ms_event *ev)
 {
     /* the slot it left is still allocated; its key keeps its place */
     entry e = {ev->time, ev->key, ev->target, (uint32_t)ev->data};
+    if (q->hole) { /* it was the root, and nothing came since */
+        q->hole = 0;
+        q->heap[0] = e;
+        return;
+    }
     sift_up(q->heap, q->count++, e);
 }
 
 int ms_eventq_peek(ms_eventq *q, ms_event *out)
 {
+    settle(q);
     if (q->count == 0)
         return 0;
     to_event(&q->heap[0], out);
@@ -170,7 +216,7 @@ int ms_eventq_peek(ms_eventq *q, ms_event *out)
 
 size_t ms_eventq_size(const ms_eventq *q)
 {
-    return q->count;
+    return q->count - (size_t)q->hole;
 }
 
 size_t ms_eventq_high_water(const ms_eventq *q)
@@ -180,6 +226,7 @@ size_t ms_eventq_high_water(const ms_eventq *q)
 
 ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle)
 {
+    settle(q);
     for (size_t i = 0; i < q->count; i++) {
         if (((q->heap[i].key >> 6) & SEQ_MASK) != handle)
             continue;
@@ -199,4 +246,5 @@ ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle)
 void ms_eventq_clear(ms_eventq *q)
 {
     q->count = 0;
+    q->hole = 0;
 }
