@@ -31,22 +31,6 @@ typedef struct {
 /* Allocates a generator positioned at draw `draw` of stream `id`.
  * Returns NULL when out of memory. Free with gsl_rng_free. */
 gsl_rng *ms_rng_create(ms_stream_id id, uint64_t draw);
-/* n generators for one-stream-per-entity models, each generator and its
- * state packed in one 64-byte cache line (an entity's draw touches one
- * line). Generator i is positioned at draw 0 of stream {seed, replication,
- * purpose, entity = first.entity + i}; get it with ms_rng_array_at.
- * Returns NULL when out of memory. Free with ms_rng_array_destroy. */
-typedef struct ms_rng_array ms_rng_array;
-#define MS_RNG_ARRAY_STRIDE 64
-ms_rng_array *ms_rng_array_create(size_t n, ms_stream_id first);
-/* Generator i of the array (no bounds check). */
-static inline gsl_rng *ms_rng_array_at(ms_rng_array *a, size_t i)
-{
-    return (gsl_rng *)(void *)((char *)a + i * MS_RNG_ARRAY_STRIDE);
-}
-/* Frees an array from ms_rng_array_create; NULL is a no-op. */
-void ms_rng_array_destroy(ms_rng_array *a);
-
 /* Re-positions r (which must be of type ms_rng_philox) at draw `draw` of
  * stream `id`. O(1), no allocation. */
 void ms_rng_seek(gsl_rng *r, ms_stream_id id, uint64_t draw);

@@ -12,8 +12,6 @@
  */
 #include "marketsim/rng.h"
 
-#include <stdlib.h>
-
 #include <Random123/philox.h>
 
 /* Invariant: out = Philox(ctr, key) and idx in [0, 4] is the next word of
@@ -73,38 +71,6 @@ gsl_rng *ms_rng_create(ms_stream_id id, uint64_t draw)
     if (r)
         ms_rng_seek(r, id, draw);
     return r;
-}
-
-/* One cache line per generator: the gsl_rng (type, state pointer) then
- * the state it points to. */
-typedef struct {
-    gsl_rng r;
-    philox_state s;
-} packed_rng;
-
-_Static_assert(sizeof(packed_rng) <= MS_RNG_ARRAY_STRIDE, "a packed generator exceeds its line");
-
-ms_rng_array *ms_rng_array_create(size_t n, ms_stream_id first)
-{
-    if (n == 0)
-        return NULL;
-    char *block = aligned_alloc(MS_RNG_ARRAY_STRIDE, n * MS_RNG_ARRAY_STRIDE);
-    if (!block)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        packed_rng *p = (packed_rng *)(void *)(block + i * MS_RNG_ARRAY_STRIDE);
-        p->r.type = ms_rng_philox;
-        p->r.state = &p->s;
-        ms_stream_id id = first;
-        id.entity = first.entity + (uint32_t)i;
-        position(&p->s, id, 0);
-    }
-    return (ms_rng_array *)(void *)block;
-}
-
-void ms_rng_array_destroy(ms_rng_array *a)
-{
-    free(a);
 }
 
 void ms_rng_seek(gsl_rng *r, ms_stream_id id, uint64_t draw)

@@ -95,22 +95,6 @@ static void test_independence(void)
     gsl_rng_free(scratch);
 }
 
-static void test_array_matches_single(void)
-{
-    ms_stream_id first = {99, 2, 3, 10};
-    ms_rng_array *arr = ms_rng_array_create(4, first);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    for (uint32_t i = 0; i < 4; i++) {
-        ms_stream_id id = first;
-        id.entity = 10 + i;
-        gsl_rng *one = ms_rng_create(id, 0);
-        CU_ASSERT_EQUAL(gsl_rng_get(ms_rng_array_at(arr, i)), gsl_rng_get(one));
-        gsl_rng_free(one);
-    }
-    ms_rng_array_destroy(arr);
-    ms_rng_array_destroy(NULL);
-}
-
 /* Kolmogorov-Smirnov smoke test of Exp(mean 2) through the adapter. With
  * n = 20000, D > 1.95 / sqrt(n) has probability about 0.001 under H0. */
 static void test_exponential_fit(void)
@@ -165,7 +149,6 @@ int main(void)
     CU_add_test(s, "GSL interface", test_gsl_interface);
     CU_add_test(s, "seek and position", test_seek_and_position);
     CU_add_test(s, "stream independence", test_independence);
-    CU_add_test(s, "array matches single", test_array_matches_single);
     CU_add_test(s, "exponential KS", test_exponential_fit);
     CU_add_test(s, "uniform int chi-square", test_uniform_int_fit);
     CU_add_test(s, "splitmix64", test_mix64);
