@@ -4,7 +4,7 @@
  * A design is a table of points x keys whose cells are override values in
  * text form, applied to the scenario as `--set KEY=VALUE` (so they are
  * type- and range-checked exactly like the file). Numbers are written with
- * %.17g in the C locale, so a value read back is the value drawn.
+ * the shortest text (C locale) that reads back as the value drawn.
  *
  * SPEC forms (after KEY=):
  *   a,b,c      a list (grid only): taken verbatim, may be words

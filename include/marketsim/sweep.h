@@ -14,9 +14,11 @@
  * Files in DIR: sweep.csv, sweep_summary.csv, manifest.csv and
  * scenario.resolved.cfg (the base scenario). A shard K/N writes
  * sweep.part-K-of-N.csv and manifest.part-K-of-N.csv instead; `merge` joins
- * them. Finished tasks are appended to a journal (.sweep.journal or
- * .sweep.part-K-of-N.journal) as checksummed records, so a sweep killed by
- * any signal continues with --resume; the journal is deleted on success.
+ * them. Finished tasks are appended to a journal (.sweep.journal,
+ * .sweep.part-K-of-N.journal, or .sweep.rREPS.journal per --target-ci
+ * round) as checksummed records, so a sweep killed by any signal continues
+ * with --resume (which also removes temporaries a killed run left); the
+ * journal is deleted on success.
  */
 #ifndef MARKETSIM_SWEEP_H
 #define MARKETSIM_SWEEP_H

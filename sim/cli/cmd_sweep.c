@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "marketsim/cli.h"
+#include "marketsim/scenario.h"
 #include "marketsim/sweep.h"
 #include "progress.h"
 
@@ -238,6 +239,23 @@ static void report(const sweep_args *a, const ms_sweep_report *r)
                r->replications);
 }
 
+/* Without -s, the Latin hypercube is drawn from the scenario's sim.seed
+ * (after --set), like the runs. Prints the config's errors when it does
+ * not load. */
+static int design_seed(sweep_args *a)
+{
+    ms_scenario *sc = NULL;
+    ms_errors errs;
+    ms_errors_init(&errs);
+    if (ms_scenario_load(a->path, a->sets, a->n_sets, &sc, &errs) != MS_OK) {
+        ms_errors_print(stderr, &errs);
+        return -1;
+    }
+    a->seed = sc->seed;
+    ms_scenario_destroy(sc);
+    return 0;
+}
+
 int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void *exec_ctx,
                       int writer)
 {
@@ -250,9 +268,11 @@ int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void
         return rc;
     ms_design d;
     ms_error err = {0};
+    if (!a.have_seed && design_seed(&a) != 0)
+        return MS_EXIT_USAGE;
     ms_status st = a.design_file ? ms_design_read_csv(a.design_file, &d, &err)
                                  : ms_design_build(a.kind, a.vary, a.n_vary, a.samples,
-                                                   a.have_seed ? a.seed : 0, &d, &err);
+                                                   a.seed, &d, &err);
     if (st != MS_OK) {
         ms_error_print(stderr, &err);
         return MS_EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -356,9 +357,30 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     return st;
 }
 
+/* --resume: a run killed by SIGKILL leaves its output set's temporaries
+ * (.NAME.tmp-XXXXXX); they never carry a final name, so they can go. */
+static void remove_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[4200];
+    while ((e = readdir(d)) != NULL) {
+        const char *t = strstr(e->d_name, ".tmp-");
+        if (e->d_name[0] == '.' && t && strlen(t) == 11) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(d);
+}
+
 static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *rep, ms_error *err)
 {
     const ms_sweep_config *cfg = c->cfg;
+    if (cfg->resume)
+        remove_temps(cfg->out_dir);
     ms_buf manifest;
     ms_buf_init(&manifest);
     build_manifest(c, resolved, &manifest);
