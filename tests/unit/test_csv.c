@@ -1,5 +1,6 @@
 /* test_csv.c - the CSV writer: RFC 4180 quoting, exact round trip of
  * doubles, and numbers that ignore the locale. */
+#include "test_main.h"
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -258,21 +258,14 @@ static void test_results_rows(void)
     free(sc);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("csv", NULL, NULL);
-    CU_add_test(s, "quoting", test_quoting);
-    CU_add_test(s, "fields and header", test_fields_and_header);
-    CU_add_test(s, "non-finite", test_non_finite);
-    CU_add_test(s, "round trip 1e5 doubles", test_round_trip);
-    CU_add_test(s, "locale independence", test_locale_independent);
-    CU_add_test(s, "buffer", test_buf);
-    CU_add_test(s, "market results rows", test_results_rows);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"quoting", test_quoting},
+    {"fields and header", test_fields_and_header},
+    {"non-finite", test_non_finite},
+    {"round trip 1e5 doubles", test_round_trip},
+    {"locale independence", test_locale_independent},
+    {"buffer", test_buf},
+    {"market results rows", test_results_rows},
+};
+
+MS_TEST_MAIN("csv", cases)

@@ -1,5 +1,5 @@
 /* test_engine.c - the engine: clock, dispatch, run-until, stop, errors. */
-#include <CUnit/Basic.h>
+#include "test_main.h"
 #include <math.h>
 
 #include "marketsim/engine.h"
@@ -101,17 +101,10 @@ static void test_stop_cancel_and_errors(void)
     ms_engine_destroy(NULL);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("engine", NULL, NULL);
-    CU_add_test(s, "run until, resume", test_run_until_and_resume);
-    CU_add_test(s, "equal-time order", test_equal_time_order);
-    CU_add_test(s, "stop, cancel, errors", test_stop_cancel_and_errors);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"run until, resume", test_run_until_and_resume},
+    {"equal-time order", test_equal_time_order},
+    {"stop, cancel, errors", test_stop_cancel_and_errors},
+};
+
+MS_TEST_MAIN("engine", cases)

@@ -1,5 +1,5 @@
 /* test_eventq.c - the event queue: order, ties, cancellation, growth. */
-#include <CUnit/Basic.h>
+#include "test_main.h"
 #include <stdlib.h>
 
 #include "marketsim/eventq.h"
@@ -139,19 +139,12 @@ static void test_random_against_sort(void)
     ms_eventq_destroy(q);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("eventq", NULL, NULL);
-    CU_add_test(s, "pops in time order", test_pops_in_time_order);
-    CU_add_test(s, "ties: priority then FIFO", test_ties_priority_then_fifo);
-    CU_add_test(s, "payload kept", test_payload_kept);
-    CU_add_test(s, "cancel by handle", test_cancel);
-    CU_add_test(s, "random mix vs sort", test_random_against_sort);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"pops in time order", test_pops_in_time_order},
+    {"ties: priority then FIFO", test_ties_priority_then_fifo},
+    {"payload kept", test_payload_kept},
+    {"cancel by handle", test_cancel},
+    {"random mix vs sort", test_random_against_sort},
+};
+
+MS_TEST_MAIN("eventq", cases)

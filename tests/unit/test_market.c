@@ -3,13 +3,13 @@
  * events, the trace, and the shipped scenario files. The nine stylized
  * facts are in test_stylized.c.
  */
+#include "test_main.h"
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
 #include "marketsim/market.h"
@@ -549,30 +549,23 @@ static void test_scenario_files(void)
     globfree(&g);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("market", NULL, NULL);
-    CU_add_test(s, "invariants", test_invariants);
-    CU_add_test(s, "month0_shares", test_month0_shares);
-    CU_add_test(s, "determinism", test_determinism);
-    CU_add_test(s, "common_random_numbers", test_common_random_numbers);
-    CU_add_test(s, "forced_outcomes", test_forced_outcomes);
-    CU_add_test(s, "outcome_exclusive", test_outcome_exclusive);
-    CU_add_test(s, "dispute_timings", test_dispute_timings);
-    CU_add_test(s, "dispute_frequencies", test_dispute_frequencies);
-    CU_add_test(s, "trace", test_trace);
-    CU_add_test(s, "routed", test_routed);
-    CU_add_test(s, "blocked_and_capacity", test_blocked_and_capacity);
-    CU_add_test(s, "exogenous", test_exogenous);
-    CU_add_test(s, "capacity_shock", test_capacity_shock);
-    CU_add_test(s, "extreme_parameters", test_extreme_parameters);
-    CU_add_test(s, "bad_scenario", test_bad_scenario);
-    CU_add_test(s, "scenario_files", test_scenario_files);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"invariants", test_invariants},
+    {"month0_shares", test_month0_shares},
+    {"determinism", test_determinism},
+    {"common_random_numbers", test_common_random_numbers},
+    {"forced_outcomes", test_forced_outcomes},
+    {"outcome_exclusive", test_outcome_exclusive},
+    {"dispute_timings", test_dispute_timings},
+    {"dispute_frequencies", test_dispute_frequencies},
+    {"trace", test_trace},
+    {"routed", test_routed},
+    {"blocked_and_capacity", test_blocked_and_capacity},
+    {"exogenous", test_exogenous},
+    {"capacity_shock", test_capacity_shock},
+    {"extreme_parameters", test_extreme_parameters},
+    {"bad_scenario", test_bad_scenario},
+    {"scenario_files", test_scenario_files},
+};
+
+MS_TEST_MAIN("market", cases)

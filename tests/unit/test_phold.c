@@ -1,5 +1,5 @@
 /* test_phold.c - PHOLD on the engine: conservation and reproducibility. */
-#include <CUnit/Basic.h>
+#include "test_main.h"
 
 #include "marketsim/phold.h"
 
@@ -37,17 +37,10 @@ static void test_bad_params(void)
     CU_ASSERT_EQUAL(ms_phold_run(&neg, &r), MS_EINVAL);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("phold", NULL, NULL);
-    CU_add_test(s, "population conserved", test_population_conserved);
-    CU_add_test(s, "same seed, same run", test_same_seed_same_run);
-    CU_add_test(s, "bad parameters", test_bad_params);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"population conserved", test_population_conserved},
+    {"same seed, same run", test_same_seed_same_run},
+    {"bad parameters", test_bad_params},
+};
+
+MS_TEST_MAIN("phold", cases)

@@ -1,6 +1,6 @@
 /* test_rng.c - Philox streams: known answers, positioning, independence,
  * goodness of fit. */
-#include <CUnit/Basic.h>
+#include "test_main.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -140,21 +140,14 @@ static void test_mix64(void)
     CU_ASSERT_NOT_EQUAL(ms_rng_mix64(1), ms_rng_mix64(2));
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("rng", NULL, NULL);
-    CU_add_test(s, "Philox known answers", test_known_answers);
-    CU_add_test(s, "GSL interface", test_gsl_interface);
-    CU_add_test(s, "seek and position", test_seek_and_position);
-    CU_add_test(s, "stream independence", test_independence);
-    CU_add_test(s, "exponential KS", test_exponential_fit);
-    CU_add_test(s, "uniform int chi-square", test_uniform_int_fit);
-    CU_add_test(s, "splitmix64", test_mix64);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"Philox known answers", test_known_answers},
+    {"GSL interface", test_gsl_interface},
+    {"seek and position", test_seek_and_position},
+    {"stream independence", test_independence},
+    {"exponential KS", test_exponential_fit},
+    {"uniform int chi-square", test_uniform_int_fit},
+    {"splitmix64", test_mix64},
+};
+
+MS_TEST_MAIN("rng", cases)

@@ -1,13 +1,13 @@
 /* test_scenario.c - the scenario loader: library files, round trips,
  * --set overrides, @include layering, the libconfig 1.5 integer trap,
  * did-you-mean and error lines, and the schema table's own consistency. */
+#include "test_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
 
 #include "marketsim/scenario.h"
 
@@ -391,27 +391,20 @@ static void test_defaults_valid(void)
     CU_ASSERT_TRUE(has_error(&errs, "buyers.segments", "none defined", 0));
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("scenario", NULL, NULL);
-    CU_add_test(s, "library scenarios load", test_library_loads);
-    CU_add_test(s, "frontier_dispute contents", test_frontier_contents);
-    CU_add_test(s, "history schedule", test_history_schedule);
-    CU_add_test(s, "events and schedule sorted", test_sorting);
-    CU_add_test(s, "round trip through the resolved writer", test_roundtrip_library);
-    CU_add_test(s, "--set overrides", test_overrides);
-    CU_add_test(s, "--set errors", test_override_errors);
-    CU_add_test(s, "@include layering", test_include_layering);
-    CU_add_test(s, "@include relative paths", test_include_relative);
-    CU_add_test(s, "integer overflow trap", test_int_overflow);
-    CU_add_test(s, "unknown keys and error lines", test_unknown_and_lines);
-    CU_add_test(s, "no global state", test_no_global_state);
-    CU_add_test(s, "schema defaults valid", test_defaults_valid);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"library scenarios load", test_library_loads},
+    {"frontier_dispute contents", test_frontier_contents},
+    {"history schedule", test_history_schedule},
+    {"events and schedule sorted", test_sorting},
+    {"round trip through the resolved writer", test_roundtrip_library},
+    {"--set overrides", test_overrides},
+    {"--set errors", test_override_errors},
+    {"@include layering", test_include_layering},
+    {"@include relative paths", test_include_relative},
+    {"integer overflow trap", test_int_overflow},
+    {"unknown keys and error lines", test_unknown_and_lines},
+    {"no global state", test_no_global_state},
+    {"schema defaults valid", test_defaults_valid},
+};
+
+MS_TEST_MAIN("scenario", cases)

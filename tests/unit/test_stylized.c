@@ -7,12 +7,12 @@
  * assertion. Sizes keep the file to a few seconds in Release and well
  * under a minute under ASan.
  */
+#include "test_main.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
 #include "marketsim/market.h"
@@ -366,24 +366,16 @@ static void test_fact9_outcome_ordering(void)
     free(sc);
 }
 
-int main(void)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("stylized_facts", NULL, NULL);
-    CU_add_test(s, "fact1_slow_cloud_drift", test_fact1_slow_cloud_drift);
-    CU_add_test(s, "fact2_two_timescales", test_fact2_two_timescales);
-    CU_add_test(s, "fact3_sticky_infrastructure", test_fact3_sticky_infrastructure);
-    CU_add_test(s, "fact4_multihoming", test_fact4_multihoming);
-    CU_add_test(s, "fact5_deferral", test_fact5_deferral);
-    CU_add_test(s, "fact6_regulated_lag", test_fact6_regulated_lag);
-    CU_add_test(s, "fact7_disputes_rarely_reach_judgment",
-                test_fact7_disputes_rarely_reach_judgment);
-    CU_add_test(s, "fact8_packaging", test_fact8_packaging);
-    CU_add_test(s, "fact9_outcome_ordering", test_fact9_outcome_ordering);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-}
+static const ms_test_case cases[] = {
+    {"fact1_slow_cloud_drift", test_fact1_slow_cloud_drift},
+    {"fact2_two_timescales", test_fact2_two_timescales},
+    {"fact3_sticky_infrastructure", test_fact3_sticky_infrastructure},
+    {"fact4_multihoming", test_fact4_multihoming},
+    {"fact5_deferral", test_fact5_deferral},
+    {"fact6_regulated_lag", test_fact6_regulated_lag},
+    {"fact7_disputes_rarely_reach_judgment", test_fact7_disputes_rarely_reach_judgment},
+    {"fact8_packaging", test_fact8_packaging},
+    {"fact9_outcome_ordering", test_fact9_outcome_ordering},
+};
+
+MS_TEST_MAIN("stylized_facts", cases)
