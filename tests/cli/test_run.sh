@@ -17,15 +17,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/ms_test_run.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LC_ALL=C
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { # check DESCRIPTION COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
+# shellcheck source=lib.sh
+source "$SRC/tests/cli/lib.sh"
 
 SMALL=(--set buyers.count=2000 -r 3 -q)
 RESULT_FILES="market.csv products.csv segments.csv events.csv summary.csv scenario.resolved.cfg"

@@ -19,15 +19,8 @@ S=$T/scenarios/frontier_dispute.cfg
 cd "$T" || exit 1
 export LC_ALL=C
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=lib.sh
+source "$SRC/tests/cli/lib.sh"
 # same3 DIR1 DIR2: the three sweep files byte-identical
 same3() {
     local f
