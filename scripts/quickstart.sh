@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_TYPE=${BUILD_TYPE:-Release}
 PACKAGES="build-essential cmake pkg-config libgsl-dev libconfig-dev libcunit1-dev librandom123-dev ${EXTRA_PACKAGES:-}"
+# the test suite also checks the join script and JSON progress (python3)
+# and output under a decimal-comma locale (locales: localedef's data)
+TEST_PACKAGES="python3 locales"
 
 install_missing() {
     local missing=()
@@ -41,6 +44,7 @@ run)
     echo "quickstart: CSVs are in out/frontier_dispute/ (columns: docs/outputs.md)"
     ;;
 test)
+    PACKAGES="$PACKAGES $TEST_PACKAGES"
     install_missing
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
