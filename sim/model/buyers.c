@@ -40,7 +40,7 @@ static void set_state(mk_market *m, mk_buyer *b, int state)
 
 static int64_t held_amount(const mk_buyer *b, int k)
 {
-    return llround((double)b->spend * (double)b->weight[k] * MK_SPEND_UNIT);
+    return llround((double)b->spend * (b->weight[k] / MK_WEIGHT_ONE) * MK_SPEND_UNIT);
 }
 
 /* Adds (sign +1) or removes (sign -1) the buyer's commitment from every
@@ -121,7 +121,7 @@ static void hold(mk_market *m, mk_buyer *b, const mk_choice *ch)
     b->n_held = (uint8_t)ch->n;
     for (int k = 0; k < ch->n; k++) {
         b->offer[k] = ch->offer[k];
-        b->weight[k] = (float)ch->weight[k];
+        b->weight[k] = (uint16_t)lround(ch->weight[k] * MK_WEIGHT_ONE);
     }
     b->home = (uint8_t)m->off[ch->offer[0]].cloud;
     mk_commit(m, b, +1);

@@ -161,7 +161,7 @@ static ms_status init_adopted(mk_market *m, uint32_t id, const double *joint)
     double end = m->sc->decision.term_months * (1.0 - gsl_rng_uniform(m->rng));
     b->n_held = 1;
     b->offer[0] = (uint16_t)mk_offer_index(m, product, cloud);
-    b->weight[0] = 1.0f;
+    b->weight[0] = (uint16_t)MK_WEIGHT_ONE;
     b->home = (uint8_t)cloud;
     b->state = MK_COMMITTED;
     mk_commit(m, b, +1);

@@ -76,10 +76,16 @@ typedef struct {
     float spend; /* annual AI spend, $M */
     float since;
     uint32_t draws; /* position in the buyer's own stream */
-    float weight[MK_MAX_HOLD];
-    uint16_t offer[MK_MAX_HOLD]; /* offer[0] is the primary offer */
+    uint16_t weight[MK_MAX_HOLD]; /* share of spend per offer, in 1/MK_WEIGHT_ONE */
+    uint16_t offer[MK_MAX_HOLD];  /* offer[0] is the primary offer */
     uint8_t state, segment, n_held, home;
 } mk_buyer;
+
+/* Weights are 16-bit fixed point so that a buyer fits in 32 bytes (two to
+ * a cache line): at a million buyers the array outgrows the cache, and
+ * every byte per buyer shows in the cost per buyer-month. */
+#define MK_WEIGHT_ONE 65535.0
+_Static_assert(sizeof(mk_buyer) == 32, "a buyer should take half a cache line");
 
 /* A buyer event waiting in a month bucket (calendar.c). */
 typedef struct {
