@@ -24,6 +24,7 @@
 #include "marketsim/cli.h"
 #include "marketsim/experiment.h"
 #include "marketsim/scenario.h"
+#include "marketsim_version.h"
 #include "progress.h"
 
 #define CMD "run"

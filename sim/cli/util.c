@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "marketsim/cli.h"
+#include "marketsim_version.h"
 
 int ms_cli_usage_error(const char *command, const char *fmt, ...)
 {

@@ -18,6 +18,7 @@
 #include "marketsim/atomic.h"
 #include "marketsim/market.h"
 #include "marketsim/scenario.h"
+#include "marketsim_version.h"
 #include "sweep_internal.h"
 
 #define MAX_SETS 256
