@@ -84,4 +84,10 @@ void ms_csv_empty(ms_csv *w);           /* a missing value (NA in R) */
 /* Ends the row with '\n'. */
 void ms_csv_end(ms_csv *w);
 
+/* Splits one line (no line end) into at most `max` fields, unquoting
+ * RFC 4180 fields in place (no line breaks inside a field). Returns the
+ * field count, max + 1 when there are more fields, or -1 for a malformed
+ * quote. */
+int ms_csv_split(char *line, char **fields, int max);
+
 #endif

@@ -227,6 +227,23 @@ ms_status ms_scenario_write(const ms_scenario *sc, FILE *out);
  * error. */
 ms_status ms_scenario_schema_print(FILE *out, int markdown);
 
+/* A scalar key of the schema, as --set names it. */
+typedef struct {
+    int is_float;    /* 1 for a float key (integers, names, lists are not) */
+    double min, max; /* its range, inclusive */
+    char type[32];   /* the schema's type text, for messages */
+} ms_scenario_keyinfo;
+
+/* Looks up a concrete key path ("clouds.aws.price_index", "events[0].value")
+ * in the schema. Returns MS_OK, or MS_EUSAGE with err->msg saying why
+ * (unknown key, with a did-you-mean; not a single value). Entity ids are
+ * not checked here: loading with the key set does that. */
+ms_status ms_scenario_key_info(const char *key, ms_scenario_keyinfo *info, ms_error *err);
+
+/* The value of float key `key` in sc (as the scenario file would write
+ * it). MS_OK, MS_EINVAL when sc has no such value, MS_ENOMEM. */
+ms_status ms_scenario_key_double(const ms_scenario *sc, const char *key, double *out);
+
 /* Index of an entity by id, or -1. */
 int ms_scenario_cloud(const ms_scenario *sc, const char *id);
 int ms_scenario_vendor(const ms_scenario *sc, const char *id);

@@ -6,48 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "marketsim/csv.h"
 #include "marketsim/design.h"
 
 #define LINE_MAX_LEN 65536
-
-/* Splits one line into at most max fields, unquoting in place. Returns the
- * field count, or -1 for a malformed quote. */
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max)
-            return max + 1;
-        fields[n++] = p;
-        if (*p == '"') {
-            char *w = p;
-            p++;
-            for (;;) {
-                if (*p == '\0')
-                    return -1;
-                if (*p == '"' && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *w++ = *p++;
-                }
-            }
-            *w = '\0';
-            if (*p != ',' && *p != '\0')
-                return -1;
-        } else {
-            while (*p && *p != ',')
-                p++;
-        }
-        if (*p == '\0')
-            return n;
-        *p++ = '\0';
-    }
-}
 
 static void chomp(char *s)
 {
@@ -63,7 +25,7 @@ static ms_status read_header(FILE *f, const char *path, ms_design *d, char *line
     chomp(line);
     char *start = strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line;
     char *fields[MS_DESIGN_MAX_KEYS + 1];
-    int n = split_csv(start, fields, MS_DESIGN_MAX_KEYS);
+    int n = ms_csv_split(start, fields, MS_DESIGN_MAX_KEYS);
     if (n < 1 || n > MS_DESIGN_MAX_KEYS)
         return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file", "the header must name 1 to %d keys", MS_DESIGN_MAX_KEYS);
     for (int k = 0; k < n; k++) {
@@ -108,7 +70,7 @@ static ms_status read_rows(FILE *f, const char *path, ms_design *d, char *line, 
         chomp(line);
         if (line[0] == '\0')
             continue;
-        int n = split_csv(line, fields, d->n_keys);
+        int n = ms_csv_split(line, fields, d->n_keys);
         if (n != d->n_keys)
             return ms_error_set(err, MS_EUSAGE, path, lineno, "--design-file",
                                 n < 0 ? "malformed quoted field" : "expected %d fields, like the header", d->n_keys);

@@ -234,3 +234,40 @@ void ms_csv_end(ms_csv *w)
     ms_buf_append(w->buf, "\n", 1);
     w->col = 0;
 }
+
+int ms_csv_split(char *line, char **fields, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max)
+            return max + 1;
+        fields[n++] = p;
+        if (*p == '"') {
+            char *w = p;
+            p++;
+            for (;;) {
+                if (*p == '\0')
+                    return -1;
+                if (*p == '"' && p[1] == '"') {
+                    *w++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *w++ = *p++;
+                }
+            }
+            *w = '\0';
+            if (*p != ',' && *p != '\0')
+                return -1;
+        } else {
+            while (*p && *p != ',')
+                p++;
+        }
+        if (*p == '\0')
+            return n;
+        *p++ = '\0';
+    }
+}

@@ -336,3 +336,13 @@ void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets)
         if (sets[i])
             apply_one(ld, sets[i]);
 }
+
+const ms_schema_key *ms_override_lookup(ms_loader *ld, const char *key)
+{
+    setter st = {ld, key, {{"", 0}}, 0, -1};
+    if (split_key(&st) != 0) {
+        set_error(&st, "malformed key (expected a path such as clouds.aws.price_index)");
+        return NULL;
+    }
+    return match_schema(&st);
+}

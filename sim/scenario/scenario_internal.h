@@ -156,6 +156,10 @@ int ms_check_value(ms_loader *ld, const ms_schema_key *k, const config_setting_t
 
 /* override.c: --set KEY=VALUE, applied into layers. */
 void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets);
+/* The schema key of a concrete path ("clouds.aws.sla"), or NULL with the
+ * reason (unknown key with a did-you-mean, not a single value) added to
+ * ld->errs; only ld->errs is used. */
+const ms_schema_key *ms_override_lookup(ms_loader *ld, const char *key);
 
 /* build.c: the scenario from the layers; reports dangling references. */
 void ms_build_scenario(ms_loader *ld, ms_scenario *sc);

@@ -1,0 +1,300 @@
+/* cmd_calibrate.c - `marketsim calibrate`: flags, targets and --fit keys
+ * checked before anything runs, then the search (sim/experiment/
+ * calibrate.c), the files, and a table on stdout.
+ *
+ * Every input error (flags, scenario, targets file, --fit) exits 2 before
+ * DIR is created; a failure or an interrupt during the search leaves DIR
+ * as it was (the outputs are one atomic set, written at the end).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketsim/calibrate.h"
+#include "marketsim/cli.h"
+#include "marketsim/experiment.h"
+#include "progress.h"
+
+#define CMD "calibrate"
+#define MAX_SETS 256
+#define DEFAULT_MAX_EVALS 400
+#define DEFAULT_TOLERANCE 1e-2
+
+typedef struct {
+    const char *path, *targets, *out_dir;
+    const char *fit[MS_CALIB_MAX_PARAMS];
+    const char *sets[MAX_SETS + 1]; /* + the seed */
+    int n_fit, n_sets, quiet, seed_set, reps_set;
+    uint64_t reps, seed, threads, max_evals, holdout;
+    int holdout_set;
+} cal_args;
+
+typedef struct {
+    ms_progress bar;
+    char label[64];
+} cal_progress;
+
+static void usage(FILE *out)
+{
+    fputs("usage: marketsim calibrate SCENARIO.cfg --targets TARGETS.csv --fit KEY=lo:hi\n"
+          "                           [--fit KEY=lo:hi]... -o DIR [-r REPS] [-s SEED]\n"
+          "                           [-j THREADS] [--max-evals N] [--holdout-after MONTH]\n"
+          "                           [--set KEY=VALUE]... [--quiet]\n\n"
+          "Fits float keys of the scenario to observed figures: minimises\n"
+          "sum ((simulated mean - value) / se)^2 over the targets with GSL's Nelder-Mead\n"
+          "simplex, every evaluation running REPS replications with the same seeds, then\n"
+          "estimates standard errors from the Jacobian at the optimum. Writes\n"
+          "calibration.csv, parameters.csv, fit.csv, calibrated.cfg and manifest.csv into\n"
+          "DIR (docs/calibration.md).\n\n"
+          "  --targets FILE        CSV: month,metric,subject,value,se[,source]; an empty month\n"
+          "                        targets a summary.csv metric over the run\n"
+          "  --fit KEY=lo:hi       a float key to fit within [lo, hi] (repeatable, up to 16)\n"
+          "  -o, --output DIR      output directory (required)\n"
+          "  -r REPS               replications per evaluation (default: sim.replications)\n"
+          "  -s SEED               master seed (overrides sim.seed)\n"
+          "  -j THREADS            worker threads (same bytes for any count)\n"
+          "  --max-evals N         evaluations of the search (default 400; the standard\n"
+          "                        errors add 2 per fitted key)\n"
+          "  --holdout-after M     keep targets after month M out of the fit and report\n"
+          "                        them as holdout\n"
+          "  --set KEY=VALUE       override a scenario key (repeatable)\n"
+          "  -q, --quiet           no table on stdout, no progress on stderr\n\n"
+          "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
+          "(nothing is written unless the calibration completes).\n",
+          out);
+}
+
+enum { OPT_TARGETS = 256, OPT_FIT, OPT_MAXEVALS, OPT_HOLDOUT, OPT_SET };
+
+static int apply(cal_args *a, int c, const char *arg, const char *opt)
+{
+    switch (c) {
+    case 'o':
+        a->out_dir = arg;
+        return -1;
+    case 'r':
+        a->reps_set = 1;
+        return ms_cli_parse_u64(CMD, "-r", arg, 1, 100000, &a->reps) ? MS_EXIT_USAGE : -1;
+    case 's':
+        a->seed_set = 1;
+        return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
+    case 'j':
+        return ms_cli_parse_u64(CMD, "-j", arg, 1, 1024, &a->threads) ? MS_EXIT_USAGE : -1;
+    case 'q':
+        a->quiet = 1;
+        return -1;
+    case OPT_TARGETS:
+        a->targets = arg;
+        return -1;
+    case OPT_FIT:
+        if (a->n_fit == MS_CALIB_MAX_PARAMS)
+            return ms_cli_usage_error(CMD, "--fit: at most %d keys", MS_CALIB_MAX_PARAMS);
+        a->fit[a->n_fit++] = arg;
+        return -1;
+    case OPT_MAXEVALS:
+        return ms_cli_parse_u64(CMD, "--max-evals", arg, 1, 10000000, &a->max_evals) ? MS_EXIT_USAGE
+                                                                                     : -1;
+    case OPT_HOLDOUT:
+        a->holdout_set = 1;
+        return ms_cli_parse_u64(CMD, "--holdout-after", arg, 0, 1000000, &a->holdout)
+                   ? MS_EXIT_USAGE
+                   : -1;
+    case OPT_SET:
+        if (a->n_sets == MAX_SETS)
+            return ms_cli_usage_error(CMD, "too many --set options");
+        a->sets[a->n_sets++] = arg;
+        return -1;
+    case 'h':
+        usage(stdout);
+        return MS_EXIT_OK;
+    case ':':
+        return ms_cli_usage_error(CMD, "%s needs a value", opt);
+    default:
+        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim calibrate --help)", opt);
+    }
+}
+
+static int parse_args(int argc, char **argv, cal_args *a)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"replications", required_argument, NULL, 'r'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"threads", required_argument, NULL, 'j'},
+                                         {"targets", required_argument, NULL, OPT_TARGETS},
+                                         {"fit", required_argument, NULL, OPT_FIT},
+                                         {"max-evals", required_argument, NULL, OPT_MAXEVALS},
+                                         {"holdout-after", required_argument, NULL, OPT_HOLDOUT},
+                                         {"set", required_argument, NULL, OPT_SET},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 0;
+    opterr = 0;
+    int c, rc = -1;
+    while (rc < 0 && (c = getopt_long(argc, argv, ":o:r:s:j:qh", opts, NULL)) != -1)
+        rc = apply(a, c, optarg, argv[optind - 1]);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc)
+        return ms_cli_usage_error(CMD, "missing SCENARIO.cfg (see marketsim calibrate --help)");
+    if (optind + 1 < argc)
+        return ms_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind + 1]);
+    a->path = argv[optind];
+    if (!a->targets)
+        return ms_cli_usage_error(CMD, "--targets FILE is required");
+    if (a->n_fit == 0)
+        return ms_cli_usage_error(CMD, "give at least one --fit KEY=lo:hi");
+    if (!a->out_dir)
+        return ms_cli_usage_error(CMD, "-o DIR is required");
+    return -1;
+}
+
+/* The base overrides: --set, then -s as sim.seed. */
+static int load_base(cal_args *a, ms_scenario **sc, char *seed_text, size_t cap)
+{
+    if (a->seed_set) {
+        snprintf(seed_text, cap, "sim.seed=%" PRIu64, a->seed);
+        a->sets[a->n_sets++] = seed_text;
+    }
+    ms_errors errs;
+    ms_errors_init(&errs);
+    if (ms_scenario_load(a->path, a->sets, a->n_sets, sc, &errs) != MS_OK) {
+        ms_errors_print(stderr, &errs);
+        return MS_EXIT_USAGE;
+    }
+    if (!a->seed_set)
+        a->seed = (*sc)->seed;
+    if (!a->reps_set)
+        a->reps = (uint64_t)(*sc)->replications;
+    return -1;
+}
+
+static int read_inputs(cal_args *a, const ms_scenario *sc, ms_calib_targets *t,
+                       ms_calib_param *params)
+{
+    ms_error err;
+    if (ms_calib_targets_read(a->targets, sc, t, &err) != MS_OK) {
+        ms_error_print(stderr, &err);
+        return MS_EXIT_USAGE;
+    }
+    if (a->holdout_set && a->holdout > (uint64_t)sc->horizon_months)
+        return ms_cli_usage_error(CMD,
+                                  "--holdout-after: %" PRIu64 " is beyond the horizon "
+                                  "(expected 0..%d)",
+                                  a->holdout, sc->horizon_months);
+    if (ms_calib_targets_split(t, a->holdout_set ? (int)a->holdout : -1) == 0)
+        return ms_cli_usage_error(CMD,
+                                  "--holdout-after: no target is left to fit (every "
+                                  "target is after month %" PRIu64 ")",
+                                  a->holdout);
+    for (int j = 0; j < a->n_fit; j++) {
+        if (ms_calib_param_parse(a->fit[j], a->path, a->sets, a->n_sets, &params[j], &err) != MS_OK)
+            return ms_cli_usage_error(CMD, "%s: %s", err.key, err.msg);
+        for (int i = 0; i < j; i++)
+            if (strcmp(params[i].key, params[j].key) == 0)
+                return ms_cli_usage_error(CMD, "--fit: '%s': key %s is already fitted", a->fit[j],
+                                          params[j].key);
+    }
+    return -1;
+}
+
+static void on_progress(void *vctx, uint64_t evals, uint64_t max_evals, double best)
+{
+    cal_progress *p = vctx;
+    snprintf(p->label, sizeof p->label, "calibrate (best %.6g)", best);
+    p->bar.label = p->label;
+    ms_progress_update(&p->bar, evals, evals > max_evals ? evals : max_evals);
+}
+
+static void print_table(const cal_args *a, const ms_calib_config *cfg, const ms_calib_result *r)
+{
+    printf("calibrate: %" PRIu64 " evaluations (%" PRIu64 " search%s, %" PRIu64
+           " for standard errors) x %" PRIu32 " replications -> %s\n",
+           r->evals, r->search_evals, r->converged ? ", converged" : ", stopped at --max-evals",
+           r->evals - r->search_evals, cfg->replications, a->out_dir);
+    printf("objective %.6g at the start, %.6g fitted; holdout %.6g\n\n", r->start_objective,
+           r->objective, r->holdout_objective);
+    printf("%-40s %14s %12s %12s %12s  %s\n", "key", "value", "se", "lo", "hi", "flag");
+    for (int j = 0; j < cfg->n_params; j++) {
+        const ms_calib_param *p = &cfg->params[j];
+        const char *flag = !r->identified[j] ? "not identified" : r->at_bound[j] ? "at bound" : "";
+        printf("%-40s %14.6g %12.4g %12.6g %12.6g  %s\n", p->key, r->value[j], r->se[j], p->lo,
+               p->hi, flag);
+    }
+    size_t nf, nh;
+    double fit = ms_calib_rmse_pp(cfg->targets, r->mean, 0, &nf);
+    double hold = ms_calib_rmse_pp(cfg->targets, r->mean, 1, &nh);
+    printf("\nRMSE fit %.3g pp (%zu share targets)", fit, nf);
+    if (nh > 0)
+        printf(", holdout %.3g pp (%zu share targets)", hold, nh);
+    printf("\n");
+}
+
+static int exit_for(ms_status st)
+{
+    if (st == MS_OK)
+        return MS_EXIT_OK;
+    return st == MS_EINTR ? MS_EXIT_INTERRUPTED : MS_EXIT_FAIL;
+}
+
+static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
+{
+    cal_progress pc;
+    ms_progress_init(&pc.bar, "calibrate", "evaluations", a->quiet);
+    ms_exp_signals saved;
+    ms_calib_config cfg = {.scenario_path = a->path,
+                           .sets = a->sets,
+                           .n_sets = a->n_sets,
+                           .targets = t,
+                           .params = params,
+                           .n_params = a->n_fit,
+                           .replications = (uint32_t)a->reps,
+                           .seed = a->seed,
+                           .threads = (int)a->threads,
+                           .max_evals = a->max_evals ? a->max_evals : DEFAULT_MAX_EVALS,
+                           .tolerance = DEFAULT_TOLERANCE,
+                           .progress = on_progress,
+                           .progress_ctx = &pc,
+                           .stop = ms_exp_signals_install(&saved)};
+    ms_calib_result r;
+    ms_error err = {0};
+    ms_status st = ms_calib_run(&cfg, &r, &err);
+    ms_exp_signals_restore(&saved);
+    ms_progress_finish(&pc.bar);
+    if (st == MS_OK)
+        st = ms_calib_write(a->out_dir, &cfg, &r, a->targets, a->holdout_set ? (int)a->holdout : -1,
+                            &err);
+    if (st == MS_EINTR)
+        fprintf(stderr, "marketsim: calibrate: interrupted; nothing written\n");
+    else if (st != MS_OK)
+        ms_error_print(stderr, &err);
+    if (st == MS_OK && !a->quiet)
+        print_table(a, &cfg, &r);
+    ms_calib_result_fini(&r);
+    return exit_for(st);
+}
+
+int ms_cli_calibrate(int argc, char **argv)
+{
+    cal_args a;
+    memset(&a, 0, sizeof a);
+    a.threads = 1;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    ms_scenario *sc = NULL;
+    char seed_text[48];
+    if ((rc = load_base(&a, &sc, seed_text, sizeof seed_text)) >= 0)
+        return rc;
+    ms_calib_targets t = {0};
+    ms_calib_param params[MS_CALIB_MAX_PARAMS];
+    rc = read_inputs(&a, sc, &t, params);
+    ms_scenario_destroy(sc);
+    if (rc < 0)
+        rc = calibrate(&a, &t, params);
+    ms_calib_targets_fini(&t);
+    return rc;
+}
