@@ -88,6 +88,27 @@ static ms_status load_at(const ms_calib_param *p, double x, const char *path,
     return st;
 }
 
+/* The scenario's own value when strictly inside (lo, hi), else the
+ * midpoint. */
+static ms_status start_value(ms_calib_param *p, const char *path, const char *const *sets,
+                             int nsets, ms_error *err)
+{
+    ms_scenario *sc = NULL;
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st = ms_scenario_load(path, sets, nsets, &sc, &errs);
+    if (st != MS_OK)
+        return errs.count ? (*err = errs.items[0], st)
+                          : ms_error_set(err, st, path, 0, "", "cannot load");
+    double v;
+    st = ms_scenario_key_double(sc, p->key, &v);
+    ms_scenario_destroy(sc);
+    if (st == MS_ENOMEM)
+        return ms_error_set(err, st, "", 0, "--fit", "out of memory");
+    p->start = st == MS_OK && v > p->lo && v < p->hi ? v : 0.5 * (p->lo + p->hi);
+    return MS_OK;
+}
+
 ms_status ms_calib_param_parse(const char *arg, const char *scenario_path, const char *const *sets,
                                int nsets, ms_calib_param *p, ms_error *err)
 {
@@ -114,20 +135,13 @@ ms_status ms_calib_param_parse(const char *arg, const char *scenario_path, const
     double at[2] = {p->lo, p->hi};
     for (int i = 0; i < 2; i++) {
         st = load_at(p, at[i], scenario_path, sets, nsets, &sc, why, sizeof why);
+        ms_scenario_destroy(sc);
         if (st == MS_ENOMEM)
             return ms_error_set(err, st, "", 0, "--fit", "out of memory");
         if (st != MS_OK)
             return fit_error(err, "'%s': the scenario does not load with it: %s", arg, why);
-        if (i == 1)
-            break;
-        double v;
-        p->start = ms_scenario_key_double(sc, p->key, &v) == MS_OK && v > p->lo && v < p->hi
-                       ? v
-                       : 0.5 * (p->lo + p->hi);
-        ms_scenario_destroy(sc);
     }
-    ms_scenario_destroy(sc);
-    return MS_OK;
+    return start_value(p, scenario_path, sets, nsets, err);
 }
 
 double ms_calib_to_value(const ms_calib_param *p, double u)

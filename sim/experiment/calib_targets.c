@@ -339,7 +339,7 @@ static ms_status parse_lines(char *s, const char *name, const ms_scenario *sc, m
     ms_status st = MS_OK;
     if (strncmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
-    for (char *next; st == MS_OK && s; s = next) {
+    for (char *next; st == MS_OK && s && *s; s = next) {
         lineno++;
         next = strchr(s, '\n');
         if (next)
