@@ -9,13 +9,16 @@
  * SPEC forms (after KEY=):
  *   a,b,c      a list (grid only): taken verbatim, may be words
  *   lo:hi:n    n evenly spaced values from lo to hi (grid only)
- *   lo:hi      a range (lhs, sobol)
+ *   lo:hi      a range (lhs, sobol, saltelli, morris)
  * When both bounds of a numeric spec are written as integers, the values
  * are whole numbers too (rounded for grid, floored strata for lhs/sobol),
  * so integer keys such as buyers.count can be varied.
  *
  * Point order: grid is the cartesian product with the first --vary slowest;
- * lhs and sobol are in sample order; a design file in row order.
+ * lhs and sobol are in sample order; a design file in row order; saltelli
+ * and morris in the layouts of sensitivity.h (A, AB_1..AB_k, B per base
+ * sample; k + 1 points per trajectory). Morris values are the grid levels
+ * lo + (hi - lo) l / (L - 1), rounded for integral bounds.
  */
 #ifndef MARKETSIM_DESIGN_H
 #define MARKETSIM_DESIGN_H
@@ -23,12 +26,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "marketsim/csv.h"
 #include "marketsim/error.h"
 
 #define MS_DESIGN_MAX_KEYS 40 /* GSL's Sobol generator goes to 40 dimensions */
 #define MS_DESIGN_KEY_LEN 128
 
-typedef enum { MS_DESIGN_GRID = 0, MS_DESIGN_LHS, MS_DESIGN_SOBOL, MS_DESIGN_FILE } ms_design_kind;
+typedef enum {
+    MS_DESIGN_GRID = 0,
+    MS_DESIGN_LHS,
+    MS_DESIGN_SOBOL,
+    MS_DESIGN_FILE,
+    MS_DESIGN_SALTELLI, /* Sobol indices: N (k + 2) points, k <= 20 */
+    MS_DESIGN_MORRIS    /* elementary effects: r (k + 1) points */
+} ms_design_kind;
 
 typedef struct {
     ms_design_kind kind;
@@ -36,6 +47,11 @@ typedef struct {
     char keys[MS_DESIGN_MAX_KEYS][MS_DESIGN_KEY_LEN];
     size_t n_points;
     char **cells; /* n_points * n_keys owned strings, row-major */
+    /* saltelli and morris only: what `marketsim sensitivity` needs */
+    size_t samples;                /* base samples N, or trajectories r */
+    int levels;                    /* morris grid levels L */
+    double lo[MS_DESIGN_MAX_KEYS]; /* the lo:hi bounds of each key */
+    double hi[MS_DESIGN_MAX_KEYS];
 } ms_design;
 
 /* Builds a grid, lhs or sobol design from `n` arguments of the form
@@ -45,6 +61,17 @@ typedef struct {
  * Free with ms_design_fini. */
 ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, size_t samples,
                           uint64_t seed, ms_design *d, ms_error *err);
+/* The same with the Morris level count (even, 2 to 1000; 0 = 4); other
+ * kinds ignore it. saltelli: samples = base samples N (1 to 20 keys, as
+ * GSL's Sobol sequence has 40 dimensions); morris: samples = trajectories,
+ * drawn from seed. Both need lo < hi. */
+ms_status ms_design_build_levels(ms_design_kind kind, const char *const *vary, int n,
+                                 size_t samples, int levels, uint64_t seed, ms_design *d,
+                                 ms_error *err);
+/* Appends the manifest lines a sensitivity design adds (`design_samples`,
+ * `design_levels` for morris, `design_bounds` as lo:hi;lo:hi in key
+ * order); nothing for other kinds. */
+void ms_design_manifest(const ms_design *d, ms_buf *b);
 /* Reads a design file: a CSV with a header of keys and one row per point
  * (SALib, EMA Workbench or any tool). Errors name the file and line. */
 ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err);
@@ -53,7 +80,7 @@ ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err);
 const char *ms_design_cell(const ms_design *d, size_t p, int k);
 /* Frees the cells; safe on a zeroed design. */
 void ms_design_fini(ms_design *d);
-/* "grid", "lhs", "sobol" or "file". */
+/* "grid", "lhs", "sobol", "file", "saltelli" or "morris". */
 const char *ms_design_kind_name(ms_design_kind kind);
 
 #endif

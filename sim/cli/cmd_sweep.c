@@ -23,7 +23,7 @@ typedef struct {
     int n_vary, n_sets, quiet, json, resume;
     ms_design_kind kind;
     uint64_t samples, reps, seed, threads, max_reps;
-    int have_seed, have_samples;
+    int have_seed, have_samples, levels;
     char target_metric[64], target_subject[64];
     double halfwidth;
     uint32_t shard_k, shard_n;
@@ -38,16 +38,22 @@ typedef struct {
 static void usage(FILE *out)
 {
     fputs("usage: marketsim sweep SCENARIO.cfg --vary KEY=SPEC [--vary KEY=SPEC]... -o DIR\n"
-          "                       [--design grid|lhs|sobol] [-n SAMPLES] [--design-file FILE.csv]\n"
+          "                       [--design grid|lhs|sobol|saltelli|morris] [-n SAMPLES]\n"
+          "                       [--levels L] [--design-file FILE.csv]\n"
           "                       [-r REPS] [--target-ci METRIC:SUBJECT:HALFWIDTH [--max-reps N]]\n"
           "                       [-s SEED] [-j THREADS] [--shard K/N] [--resume]\n"
           "                       [--set KEY=VALUE]... [--progress json] [--quiet]\n\n"
           "Runs every point of a design for REPS replications (common random numbers:\n"
           "every point sees the same buyers with the same luck) and writes sweep.csv,\n"
           "sweep_summary.csv, manifest.csv and scenario.resolved.cfg into DIR.\n\n"
-          "  --vary KEY=SPEC      a,b,c (list) or lo:hi:n (grid); lo:hi (lhs, sobol)\n"
-          "  --design KIND        grid (default), lhs (Latin hypercube), sobol\n"
-          "  -n SAMPLES           points for lhs and sobol\n"
+          "  --vary KEY=SPEC      a,b,c (list) or lo:hi:n (grid); lo:hi (other designs)\n"
+          "  --design KIND        grid (default), lhs (Latin hypercube), sobol; for\n"
+          "                       `marketsim sensitivity`: saltelli (Sobol indices,\n"
+          "                       N x (k + 2) points, k <= 20) or morris (elementary\n"
+          "                       effects, N trajectories of k + 1 points)\n"
+          "  -n SAMPLES           points for lhs and sobol; base samples N for saltelli;\n"
+          "                       trajectories for morris\n"
+          "  --levels L           morris grid levels (even, default 4)\n"
           "  --design-file FILE   points from a CSV: header of keys, one row per point\n"
           "  -r REPS              replications per point (default: sim.replications)\n"
           "  --target-ci M:S:H    add replications until the 95% CI of metric M, subject S\n"
@@ -107,13 +113,29 @@ static int parse_design(sweep_args *a, const char *arg)
         a->kind = MS_DESIGN_LHS;
     else if (strcmp(arg, "sobol") == 0)
         a->kind = MS_DESIGN_SOBOL;
+    else if (strcmp(arg, "saltelli") == 0)
+        a->kind = MS_DESIGN_SALTELLI;
+    else if (strcmp(arg, "morris") == 0)
+        a->kind = MS_DESIGN_MORRIS;
     else
-        return ms_cli_usage_error(CMD, "--design: '%s' is not grid, lhs or sobol", arg);
+        return ms_cli_usage_error(CMD, "--design: '%s' is not grid, lhs, sobol, saltelli or morris",
+                                  arg);
+    return -1;
+}
+
+static int parse_levels(sweep_args *a, const char *arg)
+{
+    uint64_t l;
+    if (ms_cli_parse_u64(CMD, "--levels", arg, 2, 1000, &l))
+        return MS_EXIT_USAGE;
+    if (l % 2)
+        return ms_cli_usage_error(CMD, "--levels: morris needs an even level count, got %s", arg);
+    a->levels = (int)l;
     return -1;
 }
 
 enum { OPT_VARY = 256, OPT_DESIGN, OPT_DFILE, OPT_TARGET, OPT_MAXREPS, OPT_SHARD, OPT_RESUME,
-       OPT_SET, OPT_PROGRESS };
+       OPT_SET, OPT_PROGRESS, OPT_LEVELS };
 
 static int apply(sweep_args *a, int c, const char *arg, const char *opt)
 {
@@ -138,6 +160,7 @@ static int apply(sweep_args *a, int c, const char *arg, const char *opt)
         return -1;
     case OPT_DESIGN: return parse_design(a, arg);
     case OPT_DFILE: a->design_file = arg; return -1;
+    case OPT_LEVELS: return parse_levels(a, arg);
     case OPT_TARGET: return parse_target(a, arg);
     case OPT_MAXREPS:
         return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, 1000000, &a->max_reps) ? MS_EXIT_USAGE : -1;
@@ -167,6 +190,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         {"shard", required_argument, NULL, OPT_SHARD}, {"resume", no_argument, NULL, OPT_RESUME},
         {"set", required_argument, NULL, OPT_SET},
         {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"levels", required_argument, NULL, OPT_LEVELS},
         {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     optind = 0;
@@ -188,7 +212,10 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     if (a->design_file && a->n_vary > 0)
         return ms_cli_usage_error(CMD, "--design-file and --vary exclude each other");
     if (a->kind != MS_DESIGN_GRID && !a->have_samples)
-        return ms_cli_usage_error(CMD, "--design lhs and sobol need -n SAMPLES");
+        return ms_cli_usage_error(CMD, "--design %s needs -n SAMPLES",
+                                  ms_design_kind_name(a->kind));
+    if (a->levels && a->kind != MS_DESIGN_MORRIS)
+        return ms_cli_usage_error(CMD, "--levels applies to --design morris only");
     if (a->halfwidth > 0 && a->shard_n)
         return ms_cli_usage_error(CMD, "--target-ci needs every task's result: it cannot be sharded");
     return -1;
@@ -239,7 +266,7 @@ static void report(const sweep_args *a, const ms_sweep_report *r)
                r->replications);
 }
 
-/* Without -s, the Latin hypercube is drawn from the scenario's sim.seed
+/* Without -s, the Latin hypercube (and Morris trajectories) are drawn from the scenario's sim.seed
  * (after --set), like the runs. Prints the config's errors when it does
  * not load. */
 static int design_seed(sweep_args *a)
@@ -271,8 +298,8 @@ int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void
     if (!a.have_seed && design_seed(&a) != 0)
         return MS_EXIT_USAGE;
     ms_status st = a.design_file ? ms_design_read_csv(a.design_file, &d, &err)
-                                 : ms_design_build(a.kind, a.vary, a.n_vary, a.samples,
-                                                   a.seed, &d, &err);
+                                 : ms_design_build_levels(a.kind, a.vary, a.n_vary, a.samples,
+                                                          a.levels, a.seed, &d, &err);
     if (st != MS_OK) {
         ms_error_print(stderr, &err);
         return MS_EXIT_USAGE;

@@ -221,6 +221,7 @@ static void build_manifest(const sweep_ctx *c, const char *resolved, ms_buf *b)
     for (int k = 0; k < d->n_keys; k++)
         ms_buf_printf(b, "%s%s", k ? ";" : "", d->keys[k]);
     ms_buf_puts(b, "\n");
+    ms_design_manifest(d, b);
     if (cfg->shard_n)
         ms_buf_printf(b, "shard,%" PRIu32 "/%" PRIu32 "\n", cfg->shard_k, cfg->shard_n);
 }

@@ -1,6 +1,8 @@
-/* sweep_design.c - grid, Latin hypercube, Sobol and file designs (see
- * design.h). Latin hypercube draws come from the stream (seed, 0, DESIGN,
- * key index), so a design is a pure function of its arguments. */
+/* sweep_design.c - grid, Latin hypercube, Sobol, Saltelli, Morris and
+ * file designs (see design.h). Latin hypercube draws come from the stream
+ * (seed, 0, DESIGN, key index), so a design is a pure function of its
+ * arguments; Saltelli and Morris points on the unit cube come from
+ * sensitivity.c and are only scaled here. */
 #include "marketsim/design.h"
 
 #include <ctype.h>
@@ -14,6 +16,7 @@
 
 #include "marketsim/csv.h"
 #include "marketsim/rng.h"
+#include "marketsim/sensitivity.h"
 
 #define DESIGN_PURPOSE UINT32_C(0x4447534e) /* "DSGN" */
 #define MAX_POINTS ((size_t)10000000)
@@ -251,6 +254,75 @@ static ms_status build_sobol(ms_design *d, const spec *specs, size_t n)
     return st;
 }
 
+/* Morris levels are a grid: lo + (hi - lo) u, rounded for whole
+ * numbers (the floored strata of scale() would not keep the levels). */
+static double grid_scale(const spec *s, double u)
+{
+    double v = s->lo + (s->hi - s->lo) * u;
+    return s->integral ? floor(v + 0.5) : v;
+}
+
+/* The unit-cube points of a sensitivity design, scaled onto the specs. */
+static ms_status build_sa(ms_design *d, const spec *specs, size_t samples, int levels,
+                          uint64_t seed)
+{
+    int k = d->n_keys, morris = d->kind == MS_DESIGN_MORRIS;
+    size_t points =
+        morris ? ms_sens_morris_points(samples, k) : ms_sens_saltelli_points(samples, k);
+    if (points > MAX_POINTS || alloc_cells(d, points) != MS_OK)
+        return MS_ENOMEM;
+    double *u = malloc(points * (size_t)k * sizeof *u);
+    ms_status st = !u      ? MS_ENOMEM
+                   : morris ? ms_sens_morris_design(samples, k, levels, seed, u)
+                            : ms_sens_saltelli_design(samples, k, u);
+    for (size_t p = 0; st == MS_OK && p < points; p++) {
+        const double *up = u + p * (size_t)k;
+        if (!morris) {
+            st = fill_unit(d, specs, p, up);
+            continue;
+        }
+        for (int j = 0; st == MS_OK && j < k; j++) {
+            char *v = fmt_value(grid_scale(&specs[j], up[j]), specs[j].integral);
+            d->cells[p * (size_t)k + (size_t)j] = v;
+            st = v ? MS_OK : MS_ENOMEM;
+        }
+    }
+    free(u);
+    d->samples = samples;
+    d->levels = morris ? levels : 0;
+    for (int j = 0; j < k; j++) {
+        d->lo[j] = specs[j].lo;
+        d->hi[j] = specs[j].hi;
+    }
+    return st;
+}
+
+/* saltelli and morris: sizes and ranges they need beyond check_specs. */
+static ms_status check_sa(ms_design_kind kind, const spec *specs, int n, const char *const *vary,
+                          size_t samples, int levels, ms_error *err)
+{
+    const char *name = ms_design_kind_name(kind);
+    if (kind == MS_DESIGN_SALTELLI && n > MS_SENS_SOBOL_MAX_KEYS)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary",
+                            "saltelli takes at most %d keys (GSL's Sobol sequence has 40 "
+                            "dimensions, two per key), got %d",
+                            MS_SENS_SOBOL_MAX_KEYS, n);
+    if (kind == MS_DESIGN_MORRIS &&
+        (levels < 2 || levels > MS_SENS_MAX_LEVELS || levels % 2 != 0))
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "--levels",
+                            "morris needs an even level count from 2 to %d, got %d",
+                            MS_SENS_MAX_LEVELS, levels);
+    size_t per = (size_t)n + (kind == MS_DESIGN_SALTELLI ? 2 : 1);
+    if (samples > MAX_POINTS / per)
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n",
+                            "%s with %d keys has more than %zu points: -n at most %zu", name, n,
+                            MAX_POINTS, MAX_POINTS / per);
+    for (int k = 0; k < n; k++)
+        if (!(specs[k].lo < specs[k].hi))
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs lo < hi", name);
+    return MS_OK;
+}
+
 static ms_status check_specs(ms_design_kind kind, spec *specs, int n, const char *const *vary,
                              size_t samples, ms_error *err)
 {
@@ -269,8 +341,18 @@ static ms_status check_specs(ms_design_kind kind, spec *specs, int n, const char
 ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, size_t samples,
                           uint64_t seed, ms_design *d, ms_error *err)
 {
+    return ms_design_build_levels(kind, vary, n, samples, 0, seed, d, err);
+}
+
+ms_status ms_design_build_levels(ms_design_kind kind, const char *const *vary, int n,
+                                 size_t samples, int levels, uint64_t seed, ms_design *d,
+                                 ms_error *err)
+{
     memset(d, 0, sizeof *d);
     d->kind = kind;
+    int sa = kind == MS_DESIGN_SALTELLI || kind == MS_DESIGN_MORRIS;
+    if (levels == 0)
+        levels = MS_SENS_MORRIS_DEFAULT_LEVELS;
     if (n < 1 || n > MS_DESIGN_MAX_KEYS)
         return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary", "give 1 to %d --vary options", MS_DESIGN_MAX_KEYS);
     spec specs[MS_DESIGN_MAX_KEYS];
@@ -280,6 +362,8 @@ ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, s
         st = parse_spec(vary[parsed], &specs[parsed], err);
     if (st == MS_OK)
         st = check_specs(kind, specs, n, vary, samples, err);
+    if (st == MS_OK && sa)
+        st = check_sa(kind, specs, n, vary, samples, levels, err);
     d->n_keys = n;
     for (int k = 0; st == MS_OK && k < n; k++)
         memcpy(d->keys[k], specs[k].key, sizeof d->keys[k]);
@@ -289,6 +373,8 @@ ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, s
         st = build_lhs(d, specs, samples, seed);
     else if (st == MS_OK && kind == MS_DESIGN_SOBOL)
         st = build_sobol(d, specs, samples);
+    else if (st == MS_OK && sa)
+        st = build_sa(d, specs, samples, levels, seed);
     for (int k = 0; k < parsed; k++)
         spec_fini(&specs[k]);
     if (st != MS_OK)
@@ -296,6 +382,33 @@ ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, s
     if (st == MS_ENOMEM)
         ms_error_set(err, st, NULL, 0, "--vary", "out of memory building the design");
     return st;
+}
+
+/* Bounds read best as 1000 rather than 1e+03 when they are whole. */
+static int whole(double v)
+{
+    return v == floor(v) && fabs(v) < 1e15;
+}
+
+void ms_design_manifest(const ms_design *d, ms_buf *b)
+{
+    if (d->kind != MS_DESIGN_SALTELLI && d->kind != MS_DESIGN_MORRIS)
+        return;
+    ms_buf_printf(b, "design_samples,%zu\n", d->samples);
+    if (d->kind == MS_DESIGN_MORRIS)
+        ms_buf_printf(b, "design_levels,%d\n", d->levels);
+    ms_buf_puts(b, "design_bounds,");
+    for (int k = 0; k < d->n_keys; k++) {
+        char *lo = fmt_value(d->lo[k], whole(d->lo[k]));
+        char *hi = fmt_value(d->hi[k], whole(d->hi[k]));
+        if (lo && hi)
+            ms_buf_printf(b, "%s%s:%s", k ? ";" : "", lo, hi);
+        else
+            b->failed = 1;
+        free(lo);
+        free(hi);
+    }
+    ms_buf_puts(b, "\n");
 }
 
 const char *ms_design_cell(const ms_design *d, size_t p, int k)
@@ -315,6 +428,6 @@ void ms_design_fini(ms_design *d)
 
 const char *ms_design_kind_name(ms_design_kind kind)
 {
-    static const char *const names[] = {"grid", "lhs", "sobol", "file"};
-    return (unsigned)kind < 4 ? names[kind] : "?";
+    static const char *const names[] = {"grid", "lhs", "sobol", "file", "saltelli", "morris"};
+    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
