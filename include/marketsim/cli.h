@@ -19,6 +19,7 @@ int ms_cli_schema(int argc, char **argv);
 int ms_cli_sweep(int argc, char **argv);
 int ms_cli_merge(int argc, char **argv);
 int ms_cli_calibrate(int argc, char **argv);
+int ms_cli_sensitivity(int argc, char **argv);
 int ms_cli_bench(int argc, char **argv);
 
 /* `marketsim bench market ...`, dispatched from ms_cli_bench. */

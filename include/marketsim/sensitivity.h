@@ -1,12 +1,13 @@
-/* sensitivity.h - global sensitivity analysis, model-free: Saltelli and
- * Morris designs on the unit cube, and their estimators on plain arrays.
+/* sensitivity.h - global sensitivity analysis: Saltelli and Morris designs
+ * on the unit cube, their estimators on plain arrays, and a study that
+ * applies them to a finished sweep.
  *
- * Nothing here knows scenarios or files: a design is a table of points in
- * [0,1]^k, the caller evaluates its function (a simulation, or Ishigami in
- * a unit test) at every point, and the estimators turn the values back
- * into indices. sweep designs (design.h) scale these points onto --vary
- * ranges; `marketsim sensitivity` (sens_study.c) feeds a sweep's point
- * means to the estimators.
+ * The designs and estimators are model-free: a design is a table of points
+ * in [0,1]^k, the caller evaluates its function (a simulation, or Ishigami
+ * in a unit test) at every point, and the estimators turn the values back
+ * into indices. Sweep designs (design.h) scale the points onto --vary
+ * ranges; a study (at the end of this header) reads a sweep's files and
+ * feeds every metric's point means to the estimators.
  *
  * Saltelli layout (n base samples, k keys, n (k + 2) points): base sample
  * i owns points i (k + 2) + j, with j = 0 the row A_i, j = 1..k the row
@@ -45,7 +46,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "marketsim/csv.h"
+#include "marketsim/design.h"
 #include "marketsim/error.h"
+#include "marketsim/experiment.h"
 
 /* gsl_qrng_sobol has 40 dimensions and Saltelli uses 2 per key. */
 #define MS_SENS_SOBOL_MAX_KEYS 20
@@ -98,5 +102,65 @@ ms_status ms_sens_morris(const double *x, const double *y, size_t r, int k, unsi
  * variance of the point means. NaN when it cannot be told (total_var = 0
  * or no sd). */
 double ms_sens_noise_share(double noise_var, double total_var);
+
+/* ---- a study: the indices of a finished sweep ---------------------------
+ *
+ * A point's value is its mean over replications (every point sees the same
+ * replications: common random numbers). For each (metric, subject) of the
+ * sweep with a value at every point, the study computes every key's
+ * indices and the noise share (above). Metrics missing at some point (e.g.
+ * a deferral rate where nobody deferred) are left out and counted. */
+
+#define MS_SENS_MIN_SOBOL_SAMPLES 8
+#define MS_SENS_MIN_MORRIS_TRAJECTORIES 2
+
+typedef struct ms_sens_study ms_sens_study;
+
+/* What a study holds, for reports. Pointers live as long as the study. */
+typedef struct {
+    ms_design_kind kind; /* MS_DESIGN_SALTELLI or MS_DESIGN_MORRIS */
+    const char *method;  /* "sobol" or "morris" */
+    size_t samples;      /* base samples N, or trajectories */
+    int levels;          /* morris */
+    int n_keys;
+    const char *const *keys;
+    size_t points;
+    uint32_t replications;
+    uint64_t seed;  /* the sweep's seed: the default bootstrap seed */
+    size_t metrics; /* (metric, subject) pairs with indices */
+    size_t skipped; /* pairs left out: not defined at every point */
+} ms_sens_info;
+
+/* Reads DIR/manifest.csv and DIR/sweep.csv. Returns MS_OK with *out (free
+ * with ms_sens_study_destroy); MS_EUSAGE with err naming the file when DIR
+ * is not a complete saltelli or morris sweep (no manifest, another design,
+ * unmerged shards, a malformed or truncated sweep.csv) or has fewer than
+ * the minimum samples above; MS_EIO when a file cannot be read; MS_ENOMEM. */
+ms_status ms_sens_study_load(const char *dir, ms_sens_study **out, ms_error *err);
+/* NULL is a no-op. */
+void ms_sens_study_destroy(ms_sens_study *s);
+void ms_sens_study_info(const ms_sens_study *s, ms_sens_info *info);
+
+/* Computes every metric's indices with `boot` bootstrap resamples from
+ * `seed`, the metrics spread over `threads` (the results do not depend on
+ * it). progress (may be NULL) counts metrics. Returns MS_OK, MS_EINTR when
+ * *stop became non-zero, or MS_ENOMEM. */
+ms_status ms_sens_study_compute(ms_sens_study *s, unsigned boot, uint64_t seed, int threads,
+                                ms_exp_progress_fn progress, void *progress_ctx,
+                                const volatile sig_atomic_t *stop, ms_error *err);
+
+/* The indices of metric i (0 <= i < info.metrics), after compute: sobol or
+ * morris (the other is NULL) points to n_keys entries. */
+typedef struct {
+    const char *metric, *subject;
+    double noise_share;
+    const ms_sens_sobol_index *sobol;
+    const ms_sens_morris_index *morris;
+} ms_sens_metric;
+void ms_sens_study_metric(const ms_sens_study *s, size_t i, ms_sens_metric *m);
+
+/* sensitivity.csv, header included: the sobol or morris columns of
+ * docs/sweeps.md, one row per metric, subject and key. */
+void ms_sens_study_write_csv(const ms_sens_study *s, ms_buf *b);
 
 #endif

@@ -27,6 +27,7 @@ static const command commands[] = {
     {"sweep", SWEEP_FN, "run a designed experiment over varied keys"},
     {"merge", ms_cli_merge, "join the part files of a sharded sweep"},
     {"calibrate", ms_cli_calibrate, "fit scenario keys to observed figures"},
+    {"sensitivity", ms_cli_sensitivity, "Sobol or Morris indices: which keys drive the results"},
     {"schema", ms_cli_schema, "list every scenario key: type, default, range, meaning"},
     {"bench", ms_cli_bench, "benchmarks: `bench phold`, `bench market`"},
 };
@@ -38,7 +39,7 @@ static void usage(FILE *out)
                  "A discrete-event simulator of enterprise AI spend across clouds and model\n"
                  "vendors under contract regimes and legal disputes.\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n  marketsim help COMMAND    help on one command (same as COMMAND --help)\n"
                  "  marketsim --version       version and git commit\n\n"
                  "Exit status: 0 success, 1 runtime failure, 2 usage or config error,\n"
