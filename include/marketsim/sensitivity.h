@@ -12,10 +12,13 @@
  * Saltelli layout (n base samples, k keys, n (k + 2) points): base sample
  * i owns points i (k + 2) + j, with j = 0 the row A_i, j = 1..k the row
  * AB_i^(j) (A_i with column j - 1 taken from B_i) and j = k + 1 the row
- * B_i. A and B are the first k and the last k coordinates of points 1..n
- * of GSL's 2k-dimensional Sobol sequence (point 0, the centre, is skipped:
- * there A = B and the row carries no information). The layout is SALib's
- * (calc_second_order = False), so designs and values can be exchanged.
+ * B_i. A and B are the first k and the last k coordinates of points
+ * M..M+n-1 of GSL's 2k-dimensional Sobol sequence, M the smallest power of
+ * two >= max(n, 4): the first points have A = B (the centre, and for k = 2,
+ * 4 or 16 also points 1 and 2), rows that carry no information, and a
+ * block starting at a power of two keeps the sequence's balance (as
+ * SALib's default skip does). The layout is SALib's (calc_second_order =
+ * False), so designs and values can be exchanged.
  *
  * Morris layout (r trajectories, k keys, L levels, r (k + 1) points):
  * trajectory t owns points t (k + 1) + s. Every coordinate lies on the grid
@@ -26,8 +29,10 @@
  *
  * Estimators (Saltelli et al. 2010, Table 2): with V the variance of the
  * 2n values f(A), f(B),
- *   S1_j = mean(f(B) (f(AB^(j)) - f(A))) / V          (Saltelli 2010)
+ *   S1_j = mean((f(B) - m) (f(AB^(j)) - f(A))) / V    (Saltelli 2010)
  *   ST_j = mean((f(A) - f(AB^(j)))^2) / (2 V)         (Jansen 1999)
+ * with m the mean of the 2n values (centring leaves the expectation alone
+ * and removes the mean's share of the estimator's variance).
  * Morris: elementary effect EE = (f(x') - f(x)) / (x'_j - x_j) in unit
  * coordinates, so a linear term c x over [lo, hi] gives EE = c (hi - lo);
  * mu, mu* = mean |EE| and sigma (sd, n - 1) over trajectories.
@@ -61,6 +66,9 @@
 size_t ms_sens_saltelli_points(size_t n, int k);
 /* Points of a Morris design: r (k + 1). */
 size_t ms_sens_morris_points(size_t r, int k);
+
+/* Sobol points skipped before a Saltelli design of n base samples. */
+size_t ms_sens_saltelli_skip(size_t n);
 
 /* Fills u (ms_sens_saltelli_points(n, k) x k, row-major) with the Saltelli
  * design. Returns MS_OK, MS_EINVAL (n = 0, k outside 1..20) or MS_ENOMEM. */

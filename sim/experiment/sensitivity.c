@@ -32,6 +32,14 @@ size_t ms_sens_morris_points(size_t r, int k)
     return r * (size_t)(k + 1);
 }
 
+size_t ms_sens_saltelli_skip(size_t n)
+{
+    size_t m = 4;
+    while (m < n && m <= SIZE_MAX / 2)
+        m *= 2;
+    return m;
+}
+
 ms_status ms_sens_saltelli_design(size_t n, int k, double *u)
 {
     if (n == 0 || k < 1 || k > MS_SENS_SOBOL_MAX_KEYS)
@@ -40,7 +48,8 @@ ms_status ms_sens_saltelli_design(size_t n, int k, double *u)
     if (!q)
         return MS_ENOMEM;
     double ab[2 * MS_SENS_SOBOL_MAX_KEYS];
-    gsl_qrng_get(q, ab); /* the centre: A = B there */
+    for (size_t i = 0, skip = ms_sens_saltelli_skip(n); i < skip; i++)
+        gsl_qrng_get(q, ab);
     const size_t kk = (size_t)k, row = kk + 2;
     for (size_t i = 0; i < n; i++) {
         gsl_qrng_get(q, ab);
@@ -97,7 +106,11 @@ ms_status ms_sens_morris_design(size_t r, int k, int levels, uint64_t seed, doub
 /* ---- Sobol ------------------------------------------------------------- */
 
 /* S1 and ST of every key from the base samples idx[0..n-1] (a bootstrap
- * resample, or NULL for 0..n-1). */
+ * resample, or NULL for 0..n-1). f(B) is centred on the sample's mean in
+ * S1's numerator: the mean term has expectation 0 but multiplies the
+ * estimator's variance by ~(1 + mean^2 / V), which for market shares
+ * (mean 0.25, sd 0.01) swamps the signal (as in SALib, which standardises
+ * Y before estimating). */
 static void sobol_once(const double *y, size_t n, int k, const size_t *idx, double *s1, double *st)
 {
     const size_t row = (size_t)k + 2;
@@ -117,7 +130,7 @@ static void sobol_once(const double *y, size_t n, int k, const size_t *idx, doub
         for (size_t m = 0; m < n; m++) {
             const double *b = y + (idx ? idx[m] : m) * row;
             double fa = b[0], fab = b[1 + j], fb = b[row - 1];
-            a1 += fb * (fab - fa);
+            a1 += (fb - mean) * (fab - fa);
             at += (fa - fab) * (fa - fab);
         }
         s1[j] = v > 0 ? a1 / (double)n / v : NAN;

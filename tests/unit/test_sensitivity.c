@@ -100,7 +100,12 @@ static void test_saltelli_layout(void)
     CU_ASSERT_EQUAL(ms_sens_saltelli_points(n, k), 25);
     CU_ASSERT_EQUAL_FATAL(ms_sens_saltelli_design(n, k, u), MS_OK);
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, 6);
-    gsl_qrng_get(q, ab); /* skipped centre */
+    CU_ASSERT_EQUAL(ms_sens_saltelli_skip(5), 8);
+    CU_ASSERT_EQUAL(ms_sens_saltelli_skip(8), 8);
+    CU_ASSERT_EQUAL(ms_sens_saltelli_skip(1), 4);
+    CU_ASSERT_EQUAL(ms_sens_saltelli_skip(8192), 8192);
+    for (int i = 0; i < 8; i++) /* skipped: the first 8 points */
+        gsl_qrng_get(q, ab);
     for (size_t i = 0; i < n; i++) {
         gsl_qrng_get(q, ab);
         const double *b = u + i * 5 * 3;
