@@ -244,6 +244,33 @@ ms_status ms_scenario_key_info(const char *key, ms_scenario_keyinfo *info, ms_er
  * it). MS_OK, MS_EINVAL when sc has no such value, MS_ENOMEM. */
 ms_status ms_scenario_key_double(const ms_scenario *sc, const char *key, double *out);
 
+/* The first rule of `regime` matching (product, cloud), or NULL (no rule:
+ * allowed; regime < 0: no regime in force). */
+const ms_rule *ms_scenario_rule_for(const ms_scenario *sc, int regime, int product, int cloud);
+
+/* Whether product is buyable on cloud at month 0: on its cloud list,
+ * launched (launch_month <= 0) and not blocked by the initial regime. */
+int ms_scenario_month0_offer(const ms_scenario *sc, int product, int cloud);
+
+/* The month-0 support: for each vendor, the clouds selling one of its
+ * products at month 0; for each segment, the clouds meeting its SLA and
+ * residency floors that sell something at month 0 (bitmasks); and each
+ * segment's share of expected month-0 spend (share * E[spend], summing
+ * to 1). */
+typedef struct {
+    uint32_t vendor_clouds[MS_MAX_VENDORS];
+    uint32_t segment_clouds[MS_MAX_SEGMENTS];
+    double segment_spend[MS_MAX_SEGMENTS];
+} ms_month0;
+void ms_scenario_month0(const ms_scenario *sc, ms_month0 *out);
+
+/* MS_OK when month 0 can hold the configured cloud and vendor shares at
+ * once (and the segments can reach the clouds carrying them); else
+ * MS_ECONFIG with err naming the key, the clouds, vendors or segments that
+ * cannot be matched and the share that is reachable. The loader runs it on
+ * every scenario; callers that change a built scenario should run it too. */
+ms_status ms_scenario_check_month0(const ms_scenario *sc, ms_error *err);
+
 /* Index of an entity by id, or -1. */
 int ms_scenario_cloud(const ms_scenario *sc, const char *id);
 int ms_scenario_vendor(const ms_scenario *sc, const char *id);

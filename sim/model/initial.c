@@ -1,15 +1,16 @@
 /* initial.c - the buyers at month 0.
  *
- * A fraction initial_adoption of buyers already holds a commitment. Two
- * fits by iterative proportional fitting (IPF) decide where:
- * 1. segment x cloud: each segment's cloud mix, over the clouds that meet
- *    its SLA/residency needs and sell something at month 0, fitted to the
- *    segments' expected spend and the clouds' initial shares;
- * 2. per segment, cloud x vendor: over the (cloud, vendor) pairs that can
- *    be sold, fitted to the vendors' initial shares and the segment's
- *    cloud mix (fitted last, so cloud shares are exact when feasible).
- * So month-0 spend shares equal the configured ones within sampling error
- * whenever the offers allow it (cloud shares first when they conflict).
+ * A fraction initial_adoption of buyers already holds a commitment. Where
+ * comes from two Sinkhorn (iterative proportional) fits over what can be
+ * sold at month 0 (ms_scenario_month0): a segment x cloud table fitted to
+ * the segments' expected spend and the clouds' initial shares, and a
+ * cloud x vendor table fitted to the clouds' and the vendors' initial
+ * shares. An adopting buyer draws its (cloud, vendor) pair from their
+ * product, then one of the vendor's products on that cloud uniformly. So
+ * month-0 spend shares equal both configured margins within sampling error
+ * whenever the offers allow it; the loader refuses scenarios where they
+ * cannot (ms_scenario_check_month0), and a hand-built one gets exact cloud
+ * shares and the nearest vendor shares.
  * End months are uniform over the term, so renewals are spread in time.
  * Every buyer (adopted or not) has a home cloud from its segment's cloud
  * mix: the enterprise's incumbent cloud, which later decisions treat as
@@ -28,108 +29,64 @@
 
 #include "market_internal.h"
 
-#define IPF_ROUNDS 200
+#define FIT_ROUNDS 20000 /* Sinkhorn rounds at most; stops at FIT_TOL */
+#define FIT_TOL 1e-13
 #define HUGE_PAGE ((size_t)2 << 20)
 
-static int eligible(const mk_market *m, int cloud, int product)
+/* Scales the rows of an nr x nc table (element [r * sr + c * scol]) to the
+ * target sums; returns the largest relative change asked of a row. */
+static double scale_rows(double *t, int nr, int nc, int sr, int scol, const double *target)
 {
-    const mk_offer *o = &m->off[mk_offer_index(m, product, cloud)];
-    return o->offered && m->launched[product] && o->state != MS_OFFER_BLOCKED;
-}
-
-static int pair_eligible(const mk_market *m, int cloud, int vendor)
-{
-    for (int p = 0; p < m->sc->n_products; p++)
-        if (m->sc->products[p].vendor == vendor && eligible(m, cloud, p))
-            return 1;
-    return 0;
-}
-
-static void scale_rows(double *j, int nr, int nc, int stride_r, int stride_c, const double *target)
-{
+    double worst = 0.0;
     for (int r = 0; r < nr; r++) {
         double sum = 0.0;
         for (int c = 0; c < nc; c++)
-            sum += j[r * stride_r + c * stride_c];
+            sum += t[r * sr + c * scol];
         if (sum <= 0.0)
             continue;
+        double f = target[r] / sum;
+        worst = fmax(worst, fabs(f - 1.0) * target[r]);
         for (int c = 0; c < nc; c++)
-            j[r * stride_r + c * stride_c] *= target[r] / sum;
+            t[r * sr + c * scol] *= f;
     }
+    return worst;
 }
 
-static int cloud_ok(const mk_market *m, int s, int c)
+/* Sinkhorn / iterative proportional fitting of an nr x nc table (row-major)
+ * on the support adj[r] (bitmask of columns) to row and column sums; the
+ * rows are matched last, so they are exact even when the columns cannot
+ * all be (the loader refuses such scenarios: month0.c). Starts from the
+ * independent table, so the fit is the support-constrained table closest
+ * to independence (minimum relative entropy). Deterministic. */
+static void fit(double *t, int nr, int nc, const uint32_t *adj, const double *rows,
+                const double *cols)
 {
-    const ms_cloud *cl = &m->sc->clouds[c];
-    const ms_segment *seg = &m->sc->segments[s];
-    return cl->sla >= seg->min_sla && cl->residency >= seg->min_residency;
-}
-
-static int sellable(const mk_market *m, int cloud)
-{
-    for (int p = 0; p < m->sc->n_products; p++)
-        if (eligible(m, cloud, p))
-            return 1;
-    return 0;
-}
-
-/* Cloud marginals per segment: a segment x cloud table fitted to the
- * segments' expected spend (rows) and the clouds' initial shares (columns)
- * over the clouds each segment may use, so that buyers start on clouds
- * they can buy on and the aggregate still matches the configured shares. */
-static void segment_clouds(const mk_market *m, double *sc_tab /* [s * nc + c] */)
-{
-    const ms_scenario *sc = m->sc;
-    int ns = sc->n_segments, nc = sc->n_clouds;
-    double rows[MS_MAX_SEGMENTS], cols[MS_MAX_CLOUDS], total = 0.0;
-    for (int s = 0; s < ns; s++) {
-        const ms_segment *g = &sc->segments[s];
-        rows[s] = g->share * g->spend_median * exp(0.5 * g->spend_sigma * g->spend_sigma);
-        total += rows[s];
-    }
-    for (int s = 0; s < ns; s++)
-        rows[s] = total > 0.0 ? rows[s] / total : 0.0;
-    for (int c = 0; c < nc; c++)
-        cols[c] = sc->clouds[c].initial_share;
-    for (int s = 0; s < ns; s++)
+    for (int r = 0; r < nr; r++)
         for (int c = 0; c < nc; c++)
-            sc_tab[s * nc + c] =
-                cloud_ok(m, s, c) && sellable(m, c) ? rows[s] * cols[c] + 1e-12 : 0.0;
-    for (int it = 0; it < IPF_ROUNDS; it++) {
-        scale_rows(sc_tab, nc, ns, 1, nc, cols);
-        scale_rows(sc_tab, ns, nc, nc, 1, rows);
+            t[r * nc + c] = ((adj[r] >> c) & 1u) ? rows[r] * cols[c] + 1e-300 : 0.0;
+    for (int it = 0; it < FIT_ROUNDS; it++) {
+        double e = scale_rows(t, nc, nr, 1, nc, cols);
+        e = fmax(e, scale_rows(t, nr, nc, nc, 1, rows));
+        if (e < FIT_TOL)
+            break;
     }
-    for (int s = 0; s < ns; s++)
-        scale_rows(sc_tab + s * nc, 1, nc, 0, 1, (const double[]){1.0});
 }
 
-/* Cumulative joint distribution over (cloud, vendor), row-major, for
- * segment s, fitted to the segment's cloud marginal `cs` (matched last,
- * so exact whenever the offers allow) and the vendors' initial shares.
- * Returns the total before normalisation (0 = nothing can be sold). */
-static double initial_joint(const mk_market *m, int s, const double *cs, double *cum)
+/* Transposes a support: for each of m columns, the rows reaching it. */
+static void transpose(const uint32_t *adj, int n, int m, uint32_t *out)
 {
-    const ms_scenario *sc = m->sc;
-    int nc = sc->n_clouds, nv = sc->n_vendors;
-    double vs[MS_MAX_VENDORS];
-    for (int v = 0; v < nv; v++)
-        vs[v] = sc->vendors[v].initial_share;
-    for (int c = 0; c < nc; c++)
-        for (int v = 0; v < nv; v++)
-            cum[c * nv + v] =
-                cloud_ok(m, s, c) && pair_eligible(m, c, v) ? cs[c] * vs[v] + 1e-12 : 0.0;
-    for (int it = 0; it < IPF_ROUNDS; it++) {
-        scale_rows(cum, nv, nc, 1, nv, vs);
-        scale_rows(cum, nc, nv, nv, 1, cs);
+    for (int j = 0; j < m; j++) {
+        out[j] = 0;
+        for (int i = 0; i < n; i++)
+            if ((adj[i] >> j) & 1u)
+                out[j] |= 1u << i;
     }
-    double total = 0.0;
-    for (int k = 0; k < nc * nv; k++) {
-        total += cum[k];
-        cum[k] = total;
-    }
-    for (int k = 0; total > 0.0 && k < nc * nv; k++)
-        cum[k] /= total;
-    return total;
+}
+
+/* Whether product p can be bought on cloud c at month 0. */
+static int eligible(const mk_market *m, int cloud, int product)
+{
+    return ms_scenario_month0_offer(m->sc, product, cloud);
 }
 
 static int draw_cum(const double *cum, int n, double u)
@@ -219,21 +176,45 @@ typedef struct {
     double can_adopt[MS_MAX_SEGMENTS];
 } start_tables;
 
+/* Two fits (month0.c says why two suffice): y, segment x cloud, to the
+ * segments' expected spend and the clouds' shares; z, cloud x vendor, to
+ * the clouds' and the vendors' shares. A buyer of segment s then starts on
+ * (c, v) with probability y[s][c] / r_s * z[c][v] / a_c, so the month-0
+ * spend matches all three margins whenever the offers allow it. */
 static void build_tables(const mk_market *m, start_tables *t)
 {
     const ms_scenario *sc = m->sc;
-    double tab[MS_MAX_SEGMENTS * MS_MAX_CLOUDS];
-    segment_clouds(m, tab);
-    for (int s = 0; s < sc->n_segments; s++) {
-        const double *cs = tab + s * sc->n_clouds;
-        double acc = 0.0;
-        t->can_adopt[s] = initial_joint(m, s, cs, t->joint[s]);
-        for (int c = 0; c < sc->n_clouds; c++) {
-            acc += cs[c];
+    int ns = sc->n_segments, nc = sc->n_clouds, nv = sc->n_vendors;
+    ms_month0 m0;
+    ms_scenario_month0(sc, &m0);
+    double cs[MS_MAX_CLOUDS], vs[MS_MAX_VENDORS];
+    uint32_t cloud_vendors[MS_MAX_CLOUDS];
+    for (int c = 0; c < nc; c++)
+        cs[c] = sc->clouds[c].initial_share;
+    for (int v = 0; v < nv; v++)
+        vs[v] = sc->vendors[v].initial_share;
+    transpose(m0.vendor_clouds, nv, nc, cloud_vendors);
+    double y[MS_MAX_SEGMENTS * MS_MAX_CLOUDS], z[MS_MAX_CLOUDS * MS_MAX_VENDORS];
+    fit(y, ns, nc, m0.segment_clouds, m0.segment_spend, cs);
+    fit(z, nc, nv, cloud_vendors, cs, vs);
+    for (int s = 0; s < ns; s++) {
+        double acc = 0.0, jacc = 0.0;
+        for (int c = 0; c < nc; c++) {
+            double row = 0.0;
+            for (int v = 0; v < nv; v++)
+                row += z[c * nv + v];
+            for (int v = 0; v < nv; v++) {
+                jacc += row > 0.0 ? y[s * nc + c] * z[c * nv + v] / row : 0.0;
+                t->joint[s][c * nv + v] = jacc;
+            }
+            acc += y[s * nc + c];
             t->cloud_cum[s][c] = acc;
         }
-        for (int c = 0; acc > 0.0 && c < sc->n_clouds; c++)
+        for (int k = 0; jacc > 0.0 && k < nc * nv; k++)
+            t->joint[s][k] /= jacc;
+        for (int c = 0; acc > 0.0 && c < nc; c++)
             t->cloud_cum[s][c] /= acc;
+        t->can_adopt[s] = jacc;
     }
 }
 

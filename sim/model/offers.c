@@ -36,15 +36,6 @@ void mk_offers_init(mk_market *m)
     }
 }
 
-static int rule_matches(const ms_scenario *sc, const ms_rule *r, const mk_offer *o)
-{
-    const ms_product *p = &sc->products[o->product];
-    return (r->vendor == MS_ANY || r->vendor == p->vendor) &&
-           (r->klass == MS_ANY || r->klass == (int)p->klass) &&
-           (r->product == MS_ANY || r->product == o->product) &&
-           (r->cloud == MS_ANY || r->cloud == o->cloud);
-}
-
 /* Is the offer the one the dispute is about? */
 static int dispute_target(const ms_scenario *sc, const mk_offer *o)
 {
@@ -65,17 +56,14 @@ static int dispute_blocks(const mk_market *m)
 void mk_offers_apply_regime(mk_market *m)
 {
     const ms_scenario *sc = m->sc;
-    const ms_regime *rg = (m->regime >= 0) ? &sc->regimes[m->regime] : NULL;
     double sigma = mk_dispute_sigma(m);
     for (int i = 0; i < m->n_off; i++) {
         mk_offer *o = &m->off[i];
         o->state = MS_OFFER_ALLOWED;
         o->route_cloud = MS_ANY;
         o->route_share = o->route_penalty = 0.0;
-        for (int k = 0; rg && k < rg->n_rules; k++) {
-            const ms_rule *r = &rg->rules[k];
-            if (!rule_matches(sc, r, o))
-                continue;
+        const ms_rule *r = ms_scenario_rule_for(sc, m->regime, o->product, o->cloud);
+        if (r) {
             o->state = r->state;
             if (r->state == MS_OFFER_ROUTED && r->route_cloud >= 0) {
                 o->route_cloud = r->route_cloud;
@@ -84,7 +72,6 @@ void mk_offers_apply_regime(mk_market *m)
             } else if (r->state == MS_OFFER_ROUTED) {
                 o->state = MS_OFFER_ALLOWED; /* routed nowhere: nothing to split */
             }
-            break;
         }
         int target = dispute_target(sc, o);
         o->disputed = target || o->state == MS_OFFER_CONTESTED;

@@ -4,8 +4,9 @@
  * probabilities that must not exceed 1 together, what an enabled dispute,
  * a routed rule and each event type need. Errors point at the most
  * specific key's file and line. Finally the schedule and events are
- * sorted by month (stably, so equal months keep file order) and the
- * initial regime is settled.
+ * sorted by month (stably, so equal months keep file order), the
+ * initial regime is settled, and month 0 is checked to be able to hold
+ * the configured shares (month0.c).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -190,6 +191,16 @@ static void check_initial_regime(ms_loader *ld, ms_scenario *sc)
     }
 }
 
+/* Month 0 must be able to hold the configured cloud and vendor shares at
+ * once (month0.c); checked only on an otherwise valid scenario. */
+static void check_month0(ms_loader *ld, const ms_scenario *sc)
+{
+    ms_error e;
+    if (ld->errs->count || ld->errs->dropped || ms_scenario_check_month0(sc, &e) == MS_OK)
+        return;
+    err_at(ld, e.key, "%s", e.msg);
+}
+
 static void sort_lists(ms_scenario *sc)
 {
     for (int i = 1; i < sc->n_schedule; i++) {
@@ -217,4 +228,5 @@ void ms_xcheck_scenario(ms_loader *ld, ms_scenario *sc)
         check_event(ld, &sc->events[i], i);
     sort_lists(sc);
     check_initial_regime(ld, sc);
+    check_month0(ld, sc);
 }

@@ -113,6 +113,9 @@ include_cycle|3|@include|includes itself
 initial_regime_conflict|3|sim.initial_regime|conflicts with the month-0
 event_needs_subject|3|events[0]|needs a product, vendor or cloud
 include_nested|4|@include|inside a group
+month0_cloud_unreachable|3|clouds.other.initial_share|vendors google, open (0.26 together): at most 0.26 is reachable
+month0_vendor_unreachable|3|vendors.google.initial_share|clouds gcp (0.12 together): at most 0.12 is reachable
+month0_segment_unreachable|3|buyers.segments.finance.min_sla|admit no clouds
 TABLE
 
 # --set follows the same rules as the file, and names the key

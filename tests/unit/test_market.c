@@ -549,6 +549,80 @@ static void test_scenario_files(void)
     globfree(&g);
 }
 
+/* Month-0 cloud and vendor spend shares of one run (routed spend counted
+ * on the hosting cloud: month-0 shares are of hosting clouds). */
+static void month0_shares(const ms_scenario *sc, const ms_market_result *res, double *cloud,
+                          double *vendor)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < res->n_products; i++) {
+        const ms_product_row *r = &res->products[i];
+        if (r->month != 0)
+            continue;
+        cloud[r->cloud] += r->spend;
+        vendor[sc->products[r->product].vendor] += r->spend;
+        total += r->spend;
+    }
+    for (int c = 0; c < sc->n_clouds; c++)
+        cloud[c] /= total;
+    for (int v = 0; v < sc->n_vendors; v++)
+        vendor[v] /= total;
+}
+
+/* Every shipped scenario starts where it says: month-0 cloud and vendor
+ * spend shares within 1 percentage point of the configured ones (400,000
+ * buyers: the sampling sd of a share is about 0.3 pp). */
+static void test_scenario_month0(void)
+{
+    glob_t g;
+    if (glob(MS_SOURCE_DIR "/scenarios/*.cfg", 0, NULL, &g) != 0)
+        return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *sets[] = {"buyers.count=400000", "sim.horizon_months=1"};
+        ms_scenario *sc = NULL;
+        ms_errors errs;
+        ms_errors_init(&errs);
+        if (strstr(g.gl_pathv[i], "common.cfg"))
+            continue;
+        CU_ASSERT_EQUAL_FATAL(ms_scenario_load(g.gl_pathv[i], sets, 2, &sc, &errs), MS_OK);
+        ms_market_result res;
+        fx_run(sc, 0, &res);
+        double cloud[MS_MAX_CLOUDS] = {0}, vendor[MS_MAX_VENDORS] = {0};
+        month0_shares(sc, &res, cloud, vendor);
+        for (int c = 0; c < sc->n_clouds; c++) {
+            if (fabs(cloud[c] - sc->clouds[c].initial_share) >= 0.01)
+                fprintf(stderr, "\n%s: cloud %s %.4f vs %.4f\n", g.gl_pathv[i], sc->clouds[c].id,
+                        cloud[c], sc->clouds[c].initial_share);
+            CU_ASSERT_DOUBLE_EQUAL(cloud[c], sc->clouds[c].initial_share, 0.01);
+        }
+        for (int v = 0; v < sc->n_vendors; v++) {
+            if (fabs(vendor[v] - sc->vendors[v].initial_share) >= 0.01)
+                fprintf(stderr, "\n%s: vendor %s %.4f vs %.4f\n", g.gl_pathv[i], sc->vendors[v].id,
+                        vendor[v], sc->vendors[v].initial_share);
+            CU_ASSERT_DOUBLE_EQUAL(vendor[v], sc->vendors[v].initial_share, 0.01);
+        }
+        ms_market_result_fini(&res);
+        ms_scenario_destroy(sc);
+    }
+    globfree(&g);
+}
+
+/* A scenario whose month-0 offers cannot carry its shares is refused by
+ * the loader's check, naming the cloud and what is reachable; the same
+ * check is public for callers that change a built scenario. */
+static void test_month0_infeasible(void)
+{
+    ms_scenario *sc = new_world(100, 1);
+    ms_error err;
+    CU_ASSERT_EQUAL(ms_scenario_check_month0(sc, &err), MS_OK);
+    sc->initial_regime = FX_R0; /* openai 0.20 + microsoft 0.10 on azure 0.21 */
+    CU_ASSERT_EQUAL(ms_scenario_check_month0(sc, &err), MS_ECONFIG);
+    CU_ASSERT_STRING_EQUAL(err.key, "vendors.openai.initial_share");
+    CU_ASSERT(strstr(err.msg, "openai, microsoft: 0.3") != NULL);
+    CU_ASSERT(strstr(err.msg, "at most 0.21 is reachable") != NULL);
+    free(sc);
+}
+
 static const ms_test_case cases[] = {
     {"invariants", test_invariants},
     {"month0_shares", test_month0_shares},
@@ -566,6 +640,8 @@ static const ms_test_case cases[] = {
     {"extreme_parameters", test_extreme_parameters},
     {"bad_scenario", test_bad_scenario},
     {"scenario_files", test_scenario_files},
+    {"scenario_month0", test_scenario_month0},
+    {"month0_infeasible", test_month0_infeasible},
 };
 
 MS_TEST_MAIN("market", cases)

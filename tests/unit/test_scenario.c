@@ -74,7 +74,7 @@ static void test_frontier_contents(void)
     int aws = ms_scenario_cloud(sc, "aws"), azure = ms_scenario_cloud(sc, "azure");
     int fr = ms_scenario_product(sc, "frontier");
     CU_ASSERT(aws >= 0 && azure >= 0 && fr >= 0);
-    CU_ASSERT_DOUBLE_EQUAL(sc->clouds[aws].initial_share, 0.28, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(sc->clouds[aws].initial_share, 0.25, 1e-15);
     CU_ASSERT_EQUAL(sc->products[fr].vendor, ms_scenario_vendor(sc, "openai"));
     CU_ASSERT_EQUAL(sc->products[fr].klass, MS_CLASS_STATEFUL_AGENT);
     CU_ASSERT_EQUAL(sc->products[fr].clouds, (1u << aws) | (1u << azure));
@@ -249,7 +249,7 @@ static void test_include_layering(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     int aws = ms_scenario_cloud(sc, "aws");
     CU_ASSERT_DOUBLE_EQUAL(sc->clouds[aws].price_index, 0.8, 0);
-    CU_ASSERT_DOUBLE_EQUAL(sc->clouds[aws].initial_share, 0.28, 0);
+    CU_ASSERT_DOUBLE_EQUAL(sc->clouds[aws].initial_share, 0.25, 0);
     CU_ASSERT_DOUBLE_EQUAL(sc->dispute.p_amend, 0.6, 0);
     CU_ASSERT_DOUBLE_EQUAL(sc->dispute.p_pi_grant, 0.37, 0);
     CU_ASSERT_STRING_EQUAL(sc->name, "test");
