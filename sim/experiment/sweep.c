@@ -352,10 +352,12 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     c->as.worst_halfwidth = -1; /* stays negative if the target never appears */
     journal_name(name, sizeof name, c);
     snprintf(path, sizeof path, "%s%s", cfg->out_dir, name);
+    uint64_t resumed = 0; /* this round's; the report sums the rounds, as it does `done` */
     if (st == MS_OK)
         st = ms_sweep_journal_open(&c->journal, path, identity, cfg->resume, replay, c,
-                                   &c->done_upto, &rep->resumed, err);
-    c->resumed = rep->resumed;
+                                   &c->done_upto, &resumed, err);
+    c->resumed = resumed;
+    rep->resumed += resumed;
     return st;
 }
 
