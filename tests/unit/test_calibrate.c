@@ -284,8 +284,8 @@ static void test_observe(void)
  * is the minimum the search found. */
 static void test_search_recovers(void)
 {
-    const char *sets[] = {"buyers.count=600", "sim.horizon_months=12"};
-    const char *at_truth[] = {"buyers.count=600", "sim.horizon_months=12", "sim.seed=7",
+    const char *sets[] = {"buyers.count=2000", "sim.horizon_months=12"};
+    const char *at_truth[] = {"buyers.count=2000", "sim.horizon_months=12", "sim.seed=7",
                               "decision.beta_price=2.2"};
     ms_scenario *sc = NULL;
     ms_errors errs;
