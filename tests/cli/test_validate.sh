@@ -18,7 +18,7 @@ bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 for name in baseline frontier_dispute settlement_carveout litigation_injunction \
             restricted_routing full_exclusivity open_multicloud microsoft_diversifies \
-            history_2025_2026; do
+            history_2025_2026 history_2024_2026; do
     f=$SRC/scenarios/$name.cfg
     [ -f "$f" ] || { bad "$name.cfg missing"; continue; }
     if "$BIN" validate "$f" >"$TMP/out" 2>"$TMP/err" && grep -q "^  name  *$name$" "$TMP/out" &&

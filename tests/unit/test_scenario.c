@@ -118,6 +118,23 @@ static void test_history_schedule(void)
     ms_scenario_destroy(sc);
 }
 
+/* The backtest scenario: January 2024, R0 first, the API market only. */
+static void test_history_2024(void)
+{
+    static ms_errors errs;
+    ms_scenario *sc = load_lib("history_2024_2026", NULL, 0, &errs);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sc->horizon_months, 36);
+    CU_ASSERT_EQUAL(sc->n_schedule, 4);
+    CU_ASSERT_EQUAL(sc->initial_regime, ms_scenario_regime(sc, "R0"));
+    CU_ASSERT_EQUAL(sc->dispute.outcome, MS_OUTCOME_AMENDED);
+    CU_ASSERT_EQUAL(sc->vendors[ms_scenario_vendor(sc, "microsoft")].initial_share, 0.0);
+    CU_ASSERT(sc->products[ms_scenario_product(sc, "copilot")].launch_month > sc->horizon_months);
+    for (int i = 1; i < sc->n_events; i++)
+        CU_ASSERT(sc->events[i - 1].month <= sc->events[i].month);
+    ms_scenario_destroy(sc);
+}
+
 /* Events and the schedule come out sorted by month, stably. */
 static void test_sorting(void)
 {
@@ -395,6 +412,7 @@ static const ms_test_case cases[] = {
     {"library scenarios load", test_library_loads},
     {"frontier_dispute contents", test_frontier_contents},
     {"history schedule", test_history_schedule},
+    {"history from 2024", test_history_2024},
     {"events and schedule sorted", test_sorting},
     {"round trip through the resolved writer", test_roundtrip_library},
     {"--set overrides", test_overrides},
