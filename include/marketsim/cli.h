@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "marketsim/csv.h"
 #include "marketsim/sweep.h"
 
 enum { MS_EXIT_OK = 0, MS_EXIT_FAIL = 1, MS_EXIT_USAGE = 2, MS_EXIT_INTERRUPTED = 130 };
@@ -20,6 +21,7 @@ int ms_cli_sweep(int argc, char **argv);
 int ms_cli_merge(int argc, char **argv);
 int ms_cli_calibrate(int argc, char **argv);
 int ms_cli_sensitivity(int argc, char **argv);
+int ms_cli_compare(int argc, char **argv);
 int ms_cli_bench(int argc, char **argv);
 
 /* `marketsim bench market ...`, dispatched from ms_cli_bench. */
@@ -41,6 +43,10 @@ int ms_cli_parse_u64(const char *command, const char *flag, const char *text, ui
                      uint64_t max, uint64_t *out);
 int ms_cli_parse_double(const char *command, const char *flag, const char *text, double min,
                         double max, double *out);
+
+/* Appends "marketsim ARGS..." as a shell would re-read it (for manifests):
+ * call before getopt permutes argv. */
+void ms_cli_command_text(ms_buf *b, int argc, char **argv);
 
 /* Version string, e.g. "0.1.0 (git 1a2b3c4d5e6f)". */
 const char *ms_cli_version(void);

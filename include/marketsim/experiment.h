@@ -127,6 +127,11 @@ typedef struct {
  * gsl_cdf_tdist_Pinv. NaN mean when n == 0. */
 void ms_stats_summarize(const ms_stats_acc *a, double level, ms_stats_summary *s);
 
+/* Replications for the next --target-ci round (sweep, compare): enough for
+ * a 95% half-width of `target` if the sd behind the current `worst`
+ * half-width at `reps` replications holds; at least 2 x reps, at most max. */
+uint32_t ms_stats_next_reps(uint32_t reps, double worst, double target, uint32_t max);
+
 /* Writes the five fields mean,sd,ci95_low,ci95_high,n of a summary row
  * (computed precision; an undefined value, e.g. sd when n < 2, is an
  * empty field, which R and pandas read as missing). */

@@ -106,4 +106,15 @@ ms_status ms_market_simulate(const ms_scenario *sc, uint32_t replication,
 /* Frees what ms_market_simulate put in res; safe on a zeroed result. */
 void ms_market_result_fini(ms_market_result *res);
 
+/* The probability of each ending of sc's dispute within the horizon under
+ * the stochastic state machine (dispute.outcome is ignored), computed from
+ * the branch probabilities and timings (sim/model/dispute_odds.c):
+ * p[MS_OUTCOME_AMENDED .. MS_OUTCOME_DISMISSED] reached by the horizon,
+ * p[MS_OUTCOME_NONE] not resolved by it (disabled, never triggered or still
+ * open), p[MS_OUTCOME_STOCHASTIC] = 0. Returns 1 when exact (numerical
+ * quadrature, error below 1e-9); 0 when the timings are point masses
+ * (timing_sigma or a median of 0), where ties make it inexact: p is then
+ * all 0 and the caller estimates from replications; -1 when out of memory. */
+int ms_market_outcome_odds(const ms_scenario *sc, double p[MS_OUTCOME_COUNT]);
+
 #endif

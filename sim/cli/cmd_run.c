@@ -239,25 +239,6 @@ static ms_status write_summary(FILE *fp, const run_ctx *c, ms_error *err)
     return st;
 }
 
-/* The command line as a shell would re-read it. */
-static void command_text(ms_buf *b, int argc, char **argv)
-{
-    ms_buf_puts(b, "marketsim");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        ms_buf_append(b, " ", 1);
-        if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                            "0123456789_./=:,@%+-") == strlen(s)) {
-            ms_buf_puts(b, s);
-            continue;
-        }
-        ms_buf_append(b, "'", 1);
-        for (; *s; s++)
-            ms_buf_puts(b, *s == '\'' ? "'\\''" : (char[]){*s, '\0'});
-        ms_buf_append(b, "'", 1);
-    }
-}
-
 static void kv(ms_csv *w, const char *key, const char *value)
 {
     ms_csv_str(w, key);
@@ -441,7 +422,7 @@ int ms_cli_run(int argc, char **argv)
     /* recorded before getopt permutes argv */
     ms_buf command;
     ms_buf_init(&command);
-    command_text(&command, argc, argv);
+    ms_cli_command_text(&command, argc, argv);
     run_args a;
     int rc = parse_args(argc, argv, &a);
     ms_scenario *sc = NULL;

@@ -28,6 +28,7 @@ static const command commands[] = {
     {"merge", ms_cli_merge, "join the part files of a sharded sweep"},
     {"calibrate", ms_cli_calibrate, "fit scenario keys to observed figures"},
     {"sensitivity", ms_cli_sensitivity, "Sobol or Morris indices: which keys drive the results"},
+    {"compare", ms_cli_compare, "paired difference of two scenarios; the outcome fan"},
     {"schema", ms_cli_schema, "list every scenario key: type, default, range, meaning"},
     {"bench", ms_cli_bench, "benchmarks: `bench phold`, `bench market`"},
 };

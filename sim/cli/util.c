@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "marketsim/cli.h"
 #include "marketsim_version.h"
@@ -59,4 +60,22 @@ int ms_cli_parse_double(const char *command, const char *flag, const char *text,
     }
     *out = v;
     return 0;
+}
+
+void ms_cli_command_text(ms_buf *b, int argc, char **argv)
+{
+    ms_buf_puts(b, "marketsim");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        ms_buf_append(b, " ", 1);
+        if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                            "0123456789_./=:,@%+-") == strlen(s)) {
+            ms_buf_puts(b, s);
+            continue;
+        }
+        ms_buf_append(b, "'", 1);
+        for (; *s; s++)
+            ms_buf_puts(b, *s == '\'' ? "'\\''" : (char[]){*s, '\0'});
+        ms_buf_append(b, "'", 1);
+    }
 }

@@ -46,6 +46,24 @@ void ms_stats_summarize(const ms_stats_acc *a, double level, ms_stats_summary *s
     s->ci_high = s->mean + half;
 }
 
+/* The sd comes back out of the half-width (sd = hw sqrt(n) / t(n-1)), and
+ * n' = (t sd / target)^2 with t ~ 2 (large n) plus 10%: scaling hw
+ * directly would keep t(1) = 12.7 of a 2-replication round and overshoot
+ * ~40x. At least double, at most max; one replication has no interval
+ * (infinite half-width), so it goes to 2 first. */
+uint32_t ms_stats_next_reps(uint32_t reps, double worst, double target, uint32_t max)
+{
+    double want = 2.0;
+    if (reps >= 2 && worst < HUGE_VAL) {
+        double sd = worst * sqrt((double)reps) / gsl_cdf_tdist_Pinv(0.975, (double)(reps - 1));
+        want = (2.0 * sd / target) * (2.0 * sd / target) * 1.1;
+    }
+    double next = want > 2.0 * reps ? want : 2.0 * reps;
+    if (!(next < max))
+        return max;
+    return (uint32_t)ceil(next);
+}
+
 static void field(ms_csv *w, double v)
 {
     if (isnan(v))

@@ -422,25 +422,6 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
     return st;
 }
 
-/* Replications for the next --target-ci round: enough for the worst point
- * if its sd holds. The sd comes back out of the half-width (sd = hw sqrt(n)
- * / t(n-1)), and n' = (t sd / target)^2 with t ~ 2 (large n) plus 10%:
- * scaling hw directly would keep t(1) = 12.7 of a 2-replication round and
- * overshoot ~40x. At least double, at most max; one replication has no
- * interval (infinite half-width), so it goes to 2 first. */
-static uint32_t next_reps(uint32_t reps, double worst, double target, uint32_t max)
-{
-    double want = 2.0;
-    if (reps >= 2 && worst < HUGE_VAL) {
-        double sd = worst * sqrt((double)reps) / gsl_cdf_tdist_Pinv(0.975, (double)(reps - 1));
-        want = (2.0 * sd / target) * (2.0 * sd / target) * 1.1;
-    }
-    double next = want > 2.0 * reps ? want : 2.0 * reps;
-    if (!(next < max))
-        return max;
-    return (uint32_t)ceil(next);
-}
-
 ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_errors *errs,
                        ms_error *err)
 {
@@ -474,7 +455,8 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
         if (st != MS_OK || cfg->target_halfwidth <= 0 || c.reps >= cfg->max_reps ||
             rep->worst_halfwidth <= cfg->target_halfwidth)
             break;
-        c.reps = next_reps(c.reps, rep->worst_halfwidth, cfg->target_halfwidth, cfg->max_reps);
+        c.reps = ms_stats_next_reps(c.reps, rep->worst_halfwidth, cfg->target_halfwidth,
+                                    cfg->max_reps);
         c.done_upto = UINT64_MAX;
     }
     free(resolved);

@@ -1,0 +1,397 @@
+/* cmd_compare.c - `marketsim compare`: flags, the sides, the run.
+ *
+ * Three forms build the sides: two scenario files (a, b); one file and
+ * --set-b overrides (b = a with them); one file and --outcomes (one side
+ * per forced dispute outcome, then the stochastic scenario). Every side is
+ * loaded and validated, and every flag checked, before anything is
+ * created: bad input exits 2 with nothing written. The sides share the
+ * seed and replications (-s/-r, else side a's), which pairs them.
+ * compare_report.c writes the tables and prints the stdout summary.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_cli.h"
+#include "progress.h"
+
+#define MAX_REPLICATIONS 1000000u
+#define MAX_THREADS 1024u
+
+static void usage(FILE *out)
+{
+    fputs("usage: marketsim compare A.cfg B.cfg [options] -o DIR\n"
+          "       marketsim compare SCENARIO.cfg --set-b KEY=VALUE [--set-b ...] [options] -o DIR\n"
+          "       marketsim compare SCENARIO.cfg --outcomes LIST [options] -o DIR\n\n"
+          "Runs the sides with the same seed and replications (common random numbers)\n"
+          "and reports per-replication (paired) differences b - a. With --outcomes, the\n"
+          "outcome fan: the scenario once per forced dispute outcome (LIST of amended,\n"
+          "settled, injunction, plaintiff_wins, dismissed, none, or `all`), plus the\n"
+          "stochastic scenario; differences are against the first outcome listed.\n\n"
+          "Writes DIR/a/ and DIR/b/ (or DIR/<outcome>/ and DIR/stochastic/): each side's\n"
+          "complete run files; compare.csv and compare_monthly.csv (or outcomes.csv and\n"
+          "outcome_probabilities.csv); manifest.csv (docs/outputs.md, docs/decisions.md).\n\n"
+          "  -o, --output DIR        output directory (required)\n"
+          "  -r, --replications N    replications (default: side a's sim.replications)\n"
+          "  -s, --seed SEED         master seed for every side (default: side a's)\n"
+          "  -j, --threads N         worker threads (default 1; same bytes for any N)\n"
+          "      --set KEY=VALUE     override a key on every side (repeatable)\n"
+          "      --set-b KEY=VALUE   then override a key on side b only (repeatable)\n"
+          "      --outcomes LIST     the outcome fan (comma-separated, or all)\n"
+          "      --target-ci M:S:H   add replications until the paired 95% half-width of\n"
+          "                          metric M, subject S is <= H (every side vs the first)\n"
+          "      --max-reps N        cap for --target-ci (default 1000)\n"
+          "  -q, --quiet             no table on stdout, no progress on stderr\n"
+          "  -h, --help              this help\n\n"
+          "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
+          "(nothing is written unless the comparison completes).\n",
+          out);
+}
+
+/* --outcomes LIST: names of ms_outcome_name, no repeats, or `all`. */
+static int parse_outcomes(cmp_args *a, const char *arg)
+{
+    a->n_outcomes = 0;
+    if (strcmp(arg, "all") == 0) {
+        for (int o = MS_OUTCOME_AMENDED; o <= MS_OUTCOME_NONE; o++)
+            a->outcomes[a->n_outcomes++] = (ms_outcome)o;
+        return -1;
+    }
+    char buf[256];
+    if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf || !*arg)
+        return ms_cli_usage_error(CMD, "--outcomes: expected a comma-separated list, got '%s'",
+                                  arg);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        int found = -1;
+        for (int o = MS_OUTCOME_AMENDED; o <= MS_OUTCOME_NONE; o++)
+            if (strcmp(tok, ms_outcome_name((ms_outcome)o)) == 0)
+                found = o;
+        if (found < 0)
+            return ms_cli_usage_error(
+                CMD,
+                "--outcomes: unknown outcome '%s' (expected amended, settled, "
+                "injunction, plaintiff_wins, dismissed, none or all)",
+                tok);
+        for (int i = 0; i < a->n_outcomes; i++)
+            if (a->outcomes[i] == (ms_outcome)found)
+                return ms_cli_usage_error(CMD, "--outcomes: '%s' is listed twice", tok);
+        a->outcomes[a->n_outcomes++] = (ms_outcome)found;
+    }
+    return -1;
+}
+
+static int parse_target(cmp_args *a, const char *arg)
+{
+    const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c1 || !c2 || c1 == arg || c2 == c1 + 1 || (size_t)(c1 - arg) >= sizeof a->target_metric ||
+        (size_t)(c2 - c1 - 1) >= sizeof a->target_subject)
+        return ms_cli_usage_error(CMD, "--target-ci: expected METRIC:SUBJECT:HALFWIDTH, got '%s'",
+                                  arg);
+    memcpy(a->target_metric, arg, (size_t)(c1 - arg));
+    memcpy(a->target_subject, c1 + 1, (size_t)(c2 - c1 - 1));
+    return ms_cli_parse_double(CMD, "--target-ci half-width", c2 + 1, 1e-300, 1e300, &a->halfwidth)
+               ? MS_EXIT_USAGE
+               : -1;
+}
+
+enum { OPT_SET = 256, OPT_SET_B, OPT_OUTCOMES, OPT_TARGET, OPT_MAXREPS };
+
+static int set_value(const char *arg, const char *flag, const char **list, int *n)
+{
+    if (!strchr(arg, '=') || arg[0] == '=')
+        return ms_cli_usage_error(CMD, "%s: '%s' is not KEY=VALUE", flag, arg);
+    list[(*n)++] = arg;
+    return -1;
+}
+
+static int apply(cmp_args *a, int c, const char *arg, const char *opt)
+{
+    switch (c) {
+    case 'o':
+        a->out_dir = arg;
+        return -1;
+    case 'r':
+        a->reps_set = 1;
+        return ms_cli_parse_u64(CMD, "-r", arg, 1, MAX_REPLICATIONS, &a->reps) ? MS_EXIT_USAGE : -1;
+    case 's':
+        a->seed_set = 1;
+        return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
+    case 'j':
+        return ms_cli_parse_u64(CMD, "-j", arg, 1, MAX_THREADS, &a->threads) ? MS_EXIT_USAGE : -1;
+    case OPT_SET:
+        return set_value(arg, "--set", a->sets, &a->nsets);
+    case OPT_SET_B:
+        return set_value(arg, "--set-b", a->sets_b, &a->nsets_b);
+    case OPT_OUTCOMES:
+        a->fan = 1;
+        return parse_outcomes(a, arg);
+    case OPT_TARGET:
+        return parse_target(a, arg);
+    case OPT_MAXREPS:
+        a->max_reps_set = 1;
+        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, MAX_REPLICATIONS, &a->max_reps)
+                   ? MS_EXIT_USAGE
+                   : -1;
+    case 'q':
+        a->quiet = 1;
+        return -1;
+    case 'h':
+        usage(stdout);
+        return MS_EXIT_OK;
+    case ':':
+        return ms_cli_usage_error(CMD, "option '%s' needs a value (see --help)", opt);
+    default:
+        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim compare --help)", opt);
+    }
+}
+
+/* What the flags say together, before any file is read. */
+static int check_args(cmp_args *a, int npos)
+{
+    if (npos == 0)
+        return ms_cli_usage_error(CMD, "missing SCENARIO.cfg (see marketsim compare --help)");
+    if (npos > 2)
+        return ms_cli_usage_error(CMD, "expected A.cfg B.cfg or one SCENARIO.cfg, got %d files",
+                                  npos);
+    if (npos == 2 && (a->nsets_b || a->fan))
+        return ms_cli_usage_error(CMD, "%s takes one SCENARIO.cfg, not two",
+                                  a->fan ? "--outcomes" : "--set-b");
+    if (npos == 1 && !a->nsets_b && !a->fan)
+        return ms_cli_usage_error(CMD, "one scenario needs --set-b KEY=VALUE or --outcomes LIST "
+                                       "(or give A.cfg B.cfg)");
+    if (a->nsets_b && a->fan)
+        return ms_cli_usage_error(CMD, "--set-b and --outcomes exclude each other");
+    if (!a->out_dir)
+        return ms_cli_usage_error(CMD, "-o DIR is required");
+    if (a->max_reps_set && !(a->halfwidth > 0))
+        return ms_cli_usage_error(CMD, "--max-reps needs --target-ci");
+    for (int i = 0; a->fan && i < a->nsets; i++)
+        if (strncmp(a->sets[i], "dispute.outcome=", 16) == 0)
+            return ms_cli_usage_error(CMD, "--set dispute.outcome: --outcomes sets the outcome of "
+                                           "each side itself");
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, cmp_args *a)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"replications", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, OPT_SET},
+        {"set-b", required_argument, NULL, OPT_SET_B},
+        {"outcomes", required_argument, NULL, OPT_OUTCOMES},
+        {"target-ci", required_argument, NULL, OPT_TARGET},
+        {"max-reps", required_argument, NULL, OPT_MAXREPS},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->threads = 1;
+    a->max_reps = 1000;
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    a->sets_b = calloc((size_t)argc + 1, sizeof *a->sets_b);
+    if (!a->sets || !a->sets_b)
+        return MS_EXIT_FAIL;
+    optind = 0; /* glibc: 0 re-initialises getopt fully */
+    opterr = 0;
+    int c, rc = -1;
+    while (rc < 0 && (c = getopt_long(argc, argv, ":o:r:s:j:qh", longs, NULL)) != -1)
+        rc = apply(a, c, optarg, argv[optind - 1]);
+    if (rc >= 0)
+        return rc;
+    int npos = argc - optind;
+    if ((rc = check_args(a, npos)) >= 0)
+        return rc;
+    a->path_a = argv[optind];
+    a->path_b = npos == 2 ? argv[optind + 1] : NULL;
+    return -1;
+}
+
+/* ---- the sides ------------------------------------------------------------ */
+
+/* Errors of --set-b overrides say so (the loader names every override
+ * "--set"). */
+static void relabel(ms_errors *errs, const cmp_args *a)
+{
+    for (int i = 0; i < errs->count; i++) {
+        ms_error *e = &errs->items[i];
+        if (strcmp(e->file, "--set") != 0)
+            continue;
+        size_t klen = strlen(e->key);
+        for (int j = 0; j < a->nsets_b; j++)
+            if (strncmp(a->sets_b[j], e->key, klen) == 0 && a->sets_b[j][klen] == '=')
+                snprintf(e->file, sizeof e->file, "--set-b");
+    }
+}
+
+static int load(const cmp_args *a, const char *path, const char *const *sets, int n,
+                ms_scenario **sc)
+{
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st = ms_scenario_load(path, sets, n, sc, &errs);
+    if (st == MS_OK)
+        return -1;
+    if (errs.count == 0)
+        fprintf(stderr, "marketsim: %s: error: %s\n", path, ms_strerror(st));
+    relabel(&errs, a);
+    ms_errors_print(stderr, &errs);
+    return st == MS_ENOMEM ? MS_EXIT_FAIL : MS_EXIT_USAGE;
+}
+
+/* A copy of base with the dispute forced to `o`. */
+static ms_scenario *forced(const ms_scenario *base, ms_outcome o)
+{
+    ms_scenario *sc = malloc(sizeof *sc);
+    if (sc) {
+        memcpy(sc, base, sizeof *sc);
+        sc->dispute.outcome = o;
+    }
+    return sc;
+}
+
+static int load_fan(const cmp_args *a, cmp_sides *s)
+{
+    ms_scenario *base = NULL;
+    int rc = load(a, a->path_a, a->sets, a->nsets, &base);
+    if (rc >= 0)
+        return rc;
+    if (!base->dispute.enabled) {
+        ms_scenario_destroy(base);
+        return ms_cli_usage_error(CMD,
+                                  "--outcomes: the dispute is disabled in %s "
+                                  "(dispute.enabled = false)",
+                                  a->path_a);
+    }
+    for (int i = 0; i <= a->n_outcomes; i++) {
+        ms_outcome o = i < a->n_outcomes ? a->outcomes[i] : MS_OUTCOME_STOCHASTIC;
+        s->names[i] = ms_outcome_name(o);
+        if (!(s->sc[i] = forced(base, o))) {
+            ms_scenario_destroy(base);
+            return MS_EXIT_FAIL;
+        }
+        s->n++;
+    }
+    s->base = base;
+    return -1;
+}
+
+static int load_sides(const cmp_args *a, cmp_sides *s)
+{
+    memset(s, 0, sizeof *s);
+    if (a->fan)
+        return load_fan(a, s);
+    int rc = load(a, a->path_a, a->sets, a->nsets, &s->sc[0]);
+    if (rc >= 0)
+        return rc;
+    s->n = 1;
+    if (a->path_b) {
+        rc = load(a, a->path_b, a->sets, a->nsets, &s->sc[1]);
+    } else {
+        const char **both = calloc((size_t)(a->nsets + a->nsets_b) + 1, sizeof *both);
+        if (!both)
+            return MS_EXIT_FAIL;
+        memcpy(both, a->sets, (size_t)a->nsets * sizeof *both);
+        memcpy(both + a->nsets, a->sets_b, (size_t)a->nsets_b * sizeof *both);
+        rc = load(a, a->path_a, both, a->nsets + a->nsets_b, &s->sc[1]);
+        free(both);
+    }
+    if (rc >= 0)
+        return rc;
+    s->n = 2;
+    s->names[0] = "a";
+    s->names[1] = "b";
+    return -1;
+}
+
+static void free_sides(cmp_sides *s)
+{
+    for (int i = 0; i < s->n; i++)
+        ms_scenario_destroy(s->sc[i]);
+    ms_scenario_destroy(s->base);
+}
+
+/* ---- the run -------------------------------------------------------------- */
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    ms_progress_update(ctx, done, total);
+}
+
+static int run(const cmp_args *a, cmp_sides *s, const char *command)
+{
+    for (int i = 0; i < s->n; i++) {
+        s->sc[i]->seed = a->seed_set ? a->seed : s->sc[0]->seed;
+        s->sc[i]->replications = a->reps_set ? (int)a->reps : s->sc[0]->replications;
+    }
+    ms_progress progress;
+    ms_progress_init(&progress, CMD, "runs", a->quiet);
+    ms_compare_config cfg = {.sides = (const ms_scenario *const *)s->sc,
+                             .names = s->names,
+                             .n_sides = s->n,
+                             .replications = (uint32_t)s->sc[0]->replications,
+                             .threads = (int)a->threads,
+                             .out_dir = a->out_dir,
+                             .command = command,
+                             .target_metric = a->target_metric,
+                             .target_subject = a->target_subject,
+                             .target_halfwidth = a->halfwidth,
+                             .max_reps = (uint32_t)a->max_reps,
+                             .progress = on_progress,
+                             .progress_ctx = &progress};
+    ms_exp_signals sigs;
+    cfg.stop = ms_exp_signals_install(&sigs);
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    ms_compare *c = NULL;
+    ms_status st = ms_compare_run(&cfg, &c, &err);
+    ms_progress_finish(&progress);
+    cmp_report rep;
+    if (st == MS_OK)
+        st = cmp_report_files(a, s, c, command, &rep, &err);
+    if (st == MS_OK && *cfg.stop)
+        st = MS_EINTR; /* a signal after the last task still cancels */
+    if (st == MS_OK)
+        st = ms_compare_commit(c, &err);
+    ms_exp_signals_restore(&sigs);
+    int rc = MS_EXIT_OK;
+    if (st == MS_EINTR) {
+        fprintf(stderr, "marketsim: compare: interrupted; nothing written to %s\n", a->out_dir);
+        rc = MS_EXIT_INTERRUPTED;
+    } else if (st == MS_EUSAGE) {
+        ms_error_print(stderr, &err);
+        rc = MS_EXIT_USAGE;
+    } else if (st != MS_OK) {
+        ms_error_print(stderr, &err);
+        rc = MS_EXIT_FAIL;
+    } else if (!a->quiet) {
+        cmp_report_print(a, s, c, &rep);
+    }
+    ms_compare_destroy(c);
+    return rc;
+}
+
+int ms_cli_compare(int argc, char **argv)
+{
+    ms_buf command;
+    ms_buf_init(&command);
+    ms_cli_command_text(&command, argc, argv); /* before getopt permutes argv */
+    cmp_args a;
+    cmp_sides s;
+    memset(&s, 0, sizeof s);
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        rc = load_sides(&a, &s);
+    if (rc < 0)
+        rc = ms_buf_ok(&command) ? run(&a, &s, ms_buf_cstr(&command)) : MS_EXIT_FAIL;
+    free_sides(&s);
+    ms_buf_fini(&command);
+    free(a.sets);
+    free(a.sets_b);
+    return rc;
+}
