@@ -48,6 +48,12 @@ int ms_cli_parse_double(const char *command, const char *flag, const char *text,
  * call before getopt permutes argv. */
 void ms_cli_command_text(ms_buf *b, int argc, char **argv);
 
+/* Checks an output directory given on the command line before anything
+ * runs: an empty DIR (an unset $OUT in a script) would mean the current
+ * directory, and an existing file that is not a directory cannot hold
+ * results. Returns 0, or prints a usage error naming `flag` and returns -1. */
+int ms_cli_check_out_dir(const char *command, const char *flag, const char *dir);
+
 /* Version string, e.g. "0.1.0 (git 1a2b3c4d5e6f)". */
 const char *ms_cli_version(void);
 

@@ -31,6 +31,9 @@
 
 #define MS_DESIGN_MAX_KEYS 40 /* GSL's Sobol generator goes to 40 dimensions */
 #define MS_DESIGN_KEY_LEN 128
+/* Rows a design file may hold: checked while reading, so a huge file
+ * fails at once instead of after every point of it has been validated. */
+#define MS_DESIGN_FILE_MAX_POINTS 100000
 
 typedef enum {
     MS_DESIGN_GRID = 0,

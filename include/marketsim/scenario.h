@@ -12,6 +12,7 @@
 #ifndef MARKETSIM_SCENARIO_H
 #define MARKETSIM_SCENARIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -216,6 +217,17 @@ ms_status ms_scenario_load_string(const char *text, const char *name, const char
                                   const char *const *sets, int nsets, ms_scenario **out,
                                   ms_errors *errs);
 void ms_scenario_destroy(ms_scenario *sc);
+
+/* Offset of the first byte of s[0..n) that is not part of well-formed
+ * UTF-8 (RFC 3629: no overlong forms, surrogates or code points above
+ * U+10FFFF), or n when all of it is. */
+size_t ms_scenario_utf8_check(const char *s, size_t n);
+/* 1 if the NUL-terminated s is well-formed UTF-8. */
+int ms_scenario_utf8_valid(const char *s);
+/* Why `name` cannot be a scenario name (a static message), or NULL when it
+ * can: the name becomes the output directory out/<name>/, so ".", ".."
+ * and anything with '/' are refused. */
+const char *ms_scenario_name_problem(const char *name);
 
 /* Writes the complete scenario as libconfig text (every key, defaults
  * included, seed included); loading it yields an identical scenario. */

@@ -15,8 +15,12 @@ int ms_cli_merge(int argc, char **argv)
         return MS_EXIT_OK;
     }
     if (argc != 2 || argv[1][0] == '-')
-        return ms_cli_usage_error("merge", argc < 2 ? "missing DIR (see marketsim merge --help)"
-                                                    : "expected one DIR, got '%s'", argv[argc - 1]);
+        return ms_cli_usage_error("merge",
+                                  argc < 2 ? "missing DIR (see marketsim merge --help)"
+                                           : "expected one DIR, got '%s'",
+                                  argv[argc - 1]);
+    if (ms_cli_check_out_dir("merge", "DIR", argv[1]))
+        return MS_EXIT_USAGE;
     ms_error err = {0};
     ms_status st = ms_sweep_merge(argv[1], &err);
     if (st != MS_OK) {

@@ -140,7 +140,7 @@ enum { OPT_VARY = 256, OPT_DESIGN, OPT_DFILE, OPT_TARGET, OPT_MAXREPS, OPT_SHARD
 static int apply(sweep_args *a, int c, const char *arg, const char *opt)
 {
     switch (c) {
-    case 'o': a->out_dir = arg; return -1;
+    case 'o': a->out_dir = arg; return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
     case 'n': a->have_samples = 1;
         return ms_cli_parse_u64(CMD, "-n", arg, 1, 10000000, &a->samples) ? MS_EXIT_USAGE : -1;
     case 'r': return ms_cli_parse_u64(CMD, "-r", arg, 1, 1000000, &a->reps) ? MS_EXIT_USAGE : -1;

@@ -1,5 +1,6 @@
 /* util.c - small helpers shared by the subcommands: usage errors, strict
  * number parsing, the version string. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "marketsim/cli.h"
 #include "marketsim_version.h"
@@ -25,6 +27,23 @@ int ms_cli_usage_error(const char *command, const char *fmt, ...)
     return MS_EXIT_USAGE;
 }
 
+int ms_cli_check_out_dir(const char *command, const char *flag, const char *dir)
+{
+    struct stat st;
+    if (!dir[0]) {
+        ms_cli_usage_error(command,
+                           "%s: empty directory name (expected a path; is a variable "
+                           "unset?)",
+                           flag);
+        return -1;
+    }
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        ms_cli_usage_error(command, "%s: '%s' exists and is not a directory", flag, dir);
+        return -1;
+    }
+    return 0;
+}
+
 const char *ms_cli_version(void)
 {
     return MARKETSIM_VERSION " (git " MARKETSIM_GIT ")";
@@ -35,8 +54,8 @@ int ms_cli_parse_u64(const char *command, const char *flag, const char *text, ui
 {
     char *end;
     errno = 0;
-    if (text[0] == '-' || text[0] == '\0')
-        goto bad;
+    if (text[0] == '-' || text[0] == '\0' || isspace((unsigned char)text[0]))
+        goto bad; /* strtoull skips leading blanks but not trailing ones */
     unsigned long long v = strtoull(text, &end, 10);
     if (errno != 0 || *end != '\0' || v < min || v > max)
         goto bad;
@@ -54,7 +73,8 @@ int ms_cli_parse_double(const char *command, const char *flag, const char *text,
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (text[0] == '\0' || errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max) {
+    if (text[0] == '\0' || isspace((unsigned char)text[0]) || errno != 0 || *end != '\0' ||
+        !isfinite(v) || v < min || v > max) {
         ms_cli_usage_error(command, "%s: '%s' is not a number in [%g, %g]", flag, text, min, max);
         return -1;
     }

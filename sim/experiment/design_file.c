@@ -1,13 +1,18 @@
 /* design_file.c - reads a design from CSV: a header of keys, one row per
  * point, as SALib, EMA Workbench or a spreadsheet writes it. Fields may be
  * quoted (RFC 4180, no line breaks inside a field); CRLF line ends and a
- * UTF-8 byte-order mark are accepted; blank lines are skipped. */
+ * UTF-8 byte-order mark are accepted; blank lines are skipped. A NUL byte,
+ * invalid UTF-8, a line over 64 KiB or more than MS_DESIGN_FILE_MAX_POINTS
+ * rows is refused with the line number, as soon as it is read. */
+#define _POSIX_C_SOURCE 200809L /* getline */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "marketsim/csv.h"
 #include "marketsim/design.h"
+#include "marketsim/scenario.h"
 
 #define LINE_MAX_LEN 65536
 
@@ -18,22 +23,76 @@ static void chomp(char *s)
         s[--n] = '\0';
 }
 
-static ms_status read_header(FILE *f, const char *path, ms_design *d, char *line, ms_error *err)
+typedef struct {
+    FILE *f;
+    const char *path;
+    char *line; /* getline's buffer */
+    size_t cap;
+    int lineno;
+    ms_status st; /* why next_line returned -1 */
+} reader;
+
+/* Reads the next line into r->line without its line end. Returns 1, 0 at
+ * the end of the file, or -1 with err set: unlike fgets, getline reports
+ * the length, so a NUL byte cannot silently cut a line short. */
+static int next_line(reader *r, ms_error *err)
 {
-    if (!fgets(line, LINE_MAX_LEN, f))
-        return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file", "empty file (expected a header of keys)");
-    chomp(line);
+    errno = 0;
+    ssize_t n = getline(&r->line, &r->cap, r->f);
+    r->lineno++;
+    if (n < 0) {
+        if (ferror(r->f) || errno == ENOMEM) {
+            r->st = ms_error_set(err, errno == ENOMEM ? MS_ENOMEM : MS_EIO, r->path, r->lineno,
+                                 "--design-file", "cannot read: %s", strerror(errno ? errno : EIO));
+            return -1;
+        }
+        return 0;
+    }
+    if (memchr(r->line, '\0', (size_t)n)) {
+        r->st = ms_error_set(err, MS_EUSAGE, r->path, r->lineno, "--design-file",
+                             "contains a NUL byte (expected a text file)");
+        return -1;
+    }
+    if (n >= LINE_MAX_LEN) {
+        r->st = ms_error_set(err, MS_EUSAGE, r->path, r->lineno, "--design-file",
+                             "line longer than %d bytes", LINE_MAX_LEN - 1);
+        return -1;
+    }
+    size_t bad = ms_scenario_utf8_check(r->line, (size_t)n);
+    if (bad < (size_t)n) {
+        r->st =
+            ms_error_set(err, MS_EUSAGE, r->path, r->lineno, "--design-file",
+                         "byte %zu of the line is not valid UTF-8 (expected UTF-8 text)", bad + 1);
+        return -1;
+    }
+    chomp(r->line);
+    return 1;
+}
+
+static ms_status read_header(reader *r, ms_design *d, ms_error *err)
+{
+    const char *path = r->path;
+    int got = next_line(r, err);
+    if (got < 0)
+        return r->st;
+    if (got == 0)
+        return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file",
+                            "empty file (expected a header of keys)");
+    char *line = r->line;
     char *start = strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line;
     char *fields[MS_DESIGN_MAX_KEYS + 1];
     int n = ms_csv_split(start, fields, MS_DESIGN_MAX_KEYS);
     if (n < 1 || n > MS_DESIGN_MAX_KEYS)
-        return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file", "the header must name 1 to %d keys", MS_DESIGN_MAX_KEYS);
+        return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file",
+                            "the header must name 1 to %d keys", MS_DESIGN_MAX_KEYS);
     for (int k = 0; k < n; k++) {
         if (!fields[k][0] || strlen(fields[k]) >= MS_DESIGN_KEY_LEN)
-            return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file", "column %d: empty or too long key", k + 1);
+            return ms_error_set(err, MS_EUSAGE, path, 1, "--design-file",
+                                "column %d: empty or too long key", k + 1);
         for (int j = 0; j < k; j++)
             if (strcmp(d->keys[j], fields[k]) == 0)
-                return ms_error_set(err, MS_EUSAGE, path, 1, fields[k], "column %d repeats a key", k + 1);
+                return ms_error_set(err, MS_EUSAGE, path, 1, fields[k], "column %d repeats a key",
+                                    k + 1);
         strcpy(d->keys[k], fields[k]);
     }
     d->n_keys = n;
@@ -62,26 +121,38 @@ static ms_status add_row(ms_design *d, char **fields, size_t *cap)
     return MS_OK;
 }
 
-static ms_status read_rows(FILE *f, const char *path, ms_design *d, char *line, ms_error *err)
+static ms_status read_rows(reader *r, ms_design *d, ms_error *err)
 {
+    const char *path = r->path;
     size_t cap = 0;
     char *fields[MS_DESIGN_MAX_KEYS + 1];
-    for (int lineno = 2; fgets(line, LINE_MAX_LEN, f); lineno++) {
-        chomp(line);
+    int got;
+    while ((got = next_line(r, err)) > 0) {
+        char *line = r->line;
+        int lineno = r->lineno;
         if (line[0] == '\0')
             continue;
+        if (d->n_points == MS_DESIGN_FILE_MAX_POINTS)
+            return ms_error_set(err, MS_EUSAGE, path, lineno, "--design-file",
+                                "more than %d points (split the design into several sweeps)",
+                                MS_DESIGN_FILE_MAX_POINTS);
         int n = ms_csv_split(line, fields, d->n_keys);
         if (n != d->n_keys)
             return ms_error_set(err, MS_EUSAGE, path, lineno, "--design-file",
-                                n < 0 ? "malformed quoted field" : "expected %d fields, like the header", d->n_keys);
+                                n < 0 ? "malformed quoted field"
+                                      : "expected %d fields, like the header",
+                                d->n_keys);
         for (int k = 0; k < n; k++)
             if (!fields[k][0])
                 return ms_error_set(err, MS_EUSAGE, path, lineno, d->keys[k], "empty value");
         if (add_row(d, fields, &cap) != MS_OK)
             return ms_error_set(err, MS_ENOMEM, path, lineno, "--design-file", "out of memory");
     }
+    if (got < 0)
+        return r->st;
     if (d->n_points == 0)
-        return ms_error_set(err, MS_EUSAGE, path, 2, "--design-file", "no points (expected one row per point after the header)");
+        return ms_error_set(err, MS_EUSAGE, path, 2, "--design-file",
+                            "no points (expected one row per point after the header)");
     return MS_OK;
 }
 
@@ -92,11 +163,11 @@ ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err)
     FILE *f = fopen(path, "r");
     if (!f)
         return ms_error_set(err, MS_EUSAGE, path, 0, "--design-file", "cannot open the file");
-    char *line = malloc(LINE_MAX_LEN);
-    ms_status st = line ? read_header(f, path, d, line, err) : MS_ENOMEM;
+    reader r = {f, path, NULL, 0, 0, MS_OK};
+    ms_status st = read_header(&r, d, err);
     if (st == MS_OK)
-        st = read_rows(f, path, d, line, err);
-    free(line);
+        st = read_rows(&r, d, err);
+    free(r.line);
     fclose(f);
     if (st != MS_OK)
         ms_design_fini(d);

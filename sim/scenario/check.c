@@ -90,10 +90,30 @@ range:
     return -1;
 }
 
-/* Free text (sim.name): printable and short enough for its buffer. */
+/* Every string reaches a CSV cell or a message: it must be UTF-8. */
+static int check_utf8(ms_loader *ld, const char *v, const char *file, int line, const char *key)
+{
+    size_t n = strlen(v), at = ms_scenario_utf8_check(v, n);
+    if (at == n)
+        return 0;
+    ms_errors_add(ld->errs, file, line, key,
+                  "byte %zu is not valid UTF-8 (expected UTF-8 text; re-save the file as UTF-8)",
+                  at + 1);
+    return -1;
+}
+
+/* Free text (sim.name): printable UTF-8, short enough for its buffer, and
+ * one path component (it names the default output directory). */
 static int check_text(ms_loader *ld, const ms_schema_key *k, const char *v, const char *file,
                       int line, const char *key)
 {
+    if (check_utf8(ld, v, file, line, key))
+        return -1;
+    const char *why = ms_scenario_name_problem(v);
+    if (why) {
+        ms_errors_add(ld->errs, file, line, key, "\"%s\" %s", v, why);
+        return -1;
+    }
     for (const char *c = v; *c; c++) {
         if ((unsigned char)*c < 0x20 || *c == 0x7f) {
             ms_errors_add(ld->errs, file, line, key,
@@ -134,6 +154,8 @@ static int check_name(ms_loader *ld, const ms_schema_key *k, const config_settin
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return wrong_type(ld, k, s, file, line, key);
     const char *v = config_setting_get_string(s);
+    if (k->type != MS_SCHEMA_STRING && check_utf8(ld, v, file, line, key))
+        return -1;
     if (k->type == MS_SCHEMA_STRING)
         return check_text(ld, k, v, file, line, key);
     if ((strcmp(v, "*") == 0 && (k->flags & MS_SCHEMA_WILD)) ||
@@ -161,6 +183,8 @@ static int check_refset(ms_loader *ld, const ms_schema_key *k, const config_sett
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *v = config_setting_get_string(e);
+        if (v && check_utf8(ld, v, file, line, key))
+            return -1;
         if (!v || !v[0] || strlen(v) >= MS_ID_LEN) {
             ms_errors_add(ld->errs, file, line, key,
                           "element %d is not a %s id (expected an "

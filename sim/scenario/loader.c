@@ -11,21 +11,51 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scenario_internal.h"
 
 #define MS_MAX_FILE_BYTES (16u << 20)
 #define MS_MAX_INCLUDE_DEPTH 6
 
-static char *read_file(const char *path, ms_errors *errs)
+/* Opens path for reading. With regular_only (an @include), anything but a
+ * regular file is refused: opening is non-blocking, so a FIFO cannot hang
+ * the load, and a directory or device never reaches the parser. The main
+ * file may be a pipe (`marketsim validate <(gen)`). */
+static FILE *open_text(const char *path, int regular_only, ms_errors *errs)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
         ms_errors_add(errs, path, 0, "", "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
+    if (regular_only && !S_ISREG(st.st_mode)) {
+        ms_errors_add(errs, path, 0, "", "is not a regular file (expected a scenario file)");
+        close(fd);
+        return NULL;
+    }
+    if (regular_only)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        ms_errors_add(errs, path, 0, "", "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+static char *read_file(const char *path, int regular_only, ms_errors *errs)
+{
+    FILE *f = open_text(path, regular_only, errs);
+    if (!f)
+        return NULL;
     char *buf = malloc(MS_MAX_FILE_BYTES + 1);
     size_t n = buf ? fread(buf, 1, MS_MAX_FILE_BYTES + 1, f) : 0;
     int bad = !buf || ferror(f) || n > MS_MAX_FILE_BYTES;
@@ -103,7 +133,7 @@ static void load_include(ms_loader *ld, const ms_prescan *ps, int i, const char 
     free(real);
     ms_errors sub;
     ms_errors_init(&sub);
-    char *text = read_file(path, &sub);
+    char *text = read_file(path, 1, &sub);
     if (!text) {
         ms_errors_add(ld->errs, name, ps->include_lines[i], "@include", "\"%s\": %s", path,
                       sub.count ? sub.items[0].msg : "cannot read");
@@ -127,9 +157,17 @@ static const char *syntax_message(const char *text)
 /* Parses one file's text (and, first, what it includes) into new layers. */
 static int load_text(ms_loader *ld, const char *text, const char *name, const char *dir, int depth)
 {
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3; /* a UTF-8 byte-order mark, as editors on Windows write */
     ms_prescan ps;
     if (ms_prescan_run(text, &ps) != 0) {
         ms_errors_add(ld->errs, name, 0, "", "out of memory");
+        return -1;
+    }
+    if (ps.limit_line) {
+        ms_errors_add(ld->errs, name, ps.limit_line, "", "file too large: %s", ps.limit_msg);
+        ld->syntax_errors++;
+        ms_prescan_fini(&ps);
         return -1;
     }
     if (ps.dropped_line) {
@@ -326,6 +364,19 @@ static void default_name(ms_scenario *sc, const char *file)
     for (char *c = sc->name; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == 0x7f)
             *c = '_'; /* the resolved file must read back */
+    /* a file named "..cfg" or "caf\xe9.cfg" must not name a directory
+     * outside out/ or put invalid UTF-8 into CSV cells */
+    for (size_t i = 0; sc->name[i];) {
+        size_t n = strlen(sc->name + i), ok = ms_scenario_utf8_check(sc->name + i, n);
+        if (ok == n)
+            break;
+        sc->name[i + ok] = '_';
+        i += ok + 1;
+    }
+    if (ms_scenario_name_problem(sc->name))
+        for (char *c = sc->name; *c; c++)
+            if (*c == '.')
+                *c = '_';
 }
 
 static ms_status run_pipeline(ms_loader *ld, const char *text, const char *name, const char *dir,
@@ -392,7 +443,7 @@ ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets,
 {
     ms_errors_init(errs);
     *out = NULL;
-    char *text = path ? read_file(path, errs) : NULL;
+    char *text = path ? read_file(path, 0, errs) : NULL;
     if (!text) {
         if (!path)
             ms_errors_add(errs, "", 0, "", "no scenario file given");

@@ -225,11 +225,21 @@ static int set_refset(setter *st, config_setting_t *leaf, const char *v)
         p[len - 1] = '\0';
         p++;
     }
-    char *save = NULL;
-    for (char *tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    /* split on every comma (not strtok: "aws,,azure" has an empty id) */
+    for (char *tok = p, *next; tok; tok = next) {
         char id[64];
+        next = strchr(tok, ',');
+        if (next)
+            *next++ = '\0';
         unquote(tok, id, sizeof id);
-        if (!id[0] || !config_setting_set_string_elem(leaf, -1, id)) {
+        if (!id[0]) {
+            set_error(st,
+                      "\"%s\" has an empty element (expected ids separated by single "
+                      "commas, e.g. %s)",
+                      v, "aws,azure");
+            return -1;
+        }
+        if (!config_setting_set_string_elem(leaf, -1, id)) {
             set_error(st, "\"%s\" is not a list of ids (expected e.g. %s)", v, "aws,azure");
             return -1;
         }

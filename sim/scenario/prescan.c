@@ -6,14 +6,19 @@
  * 2^63-1) is recorded as bad, with its line. (2) @include: the loader merges
  * included files as lower layers itself (so a scenario may override what it
  * includes), so directives are recorded and blanked out, keeping newlines
- * and therefore line numbers. Strings and comments are skipped; anything
- * malformed is left for libconfig's parser to report.
+ * and therefore line numbers. (3) Size: a file with more settings, more
+ * in one group or deeper nesting than MS_PRESCAN_MAX_* is refused before
+ * libconfig spends quadratic time on it. Strings and comments are skipped;
+ * anything malformed is left for libconfig's parser to report.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario_internal.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 typedef struct {
     const char *in;
@@ -22,7 +27,46 @@ typedef struct {
     int line;
     int depth; /* open { ( [ */
     ms_prescan *ps;
+    int settings;                           /* assignments so far */
+    int in_group[MS_PRESCAN_MAX_DEPTH + 1]; /* assignments per open level */
 } scanner;
+
+static void over_limit(scanner *sc, const char *msg)
+{
+    if (!sc->ps->limit_line) {
+        sc->ps->limit_line = sc->line;
+        sc->ps->limit_msg = msg;
+    }
+}
+
+/* Counts an assignment ('=' or ':') and nesting, against the limits. */
+static void count_structure(scanner *sc, char c)
+{
+    if (c == '{' || c == '(' || c == '[') {
+        if (sc->depth == MS_PRESCAN_MAX_DEPTH)
+            over_limit(sc,
+                       "nested more than " STR(MS_PRESCAN_MAX_DEPTH) " levels deep (at most " STR(
+                           MS_PRESCAN_MAX_DEPTH) ")");
+        else
+            sc->in_group[++sc->depth] = 0;
+        return;
+    }
+    if (c == '}' || c == ')' || c == ']') {
+        if (sc->depth > 0)
+            sc->depth--;
+        return;
+    }
+    if (c != '=' && c != ':')
+        return;
+    if (++sc->settings > MS_PRESCAN_MAX_SETTINGS)
+        over_limit(sc,
+                   "more than " STR(MS_PRESCAN_MAX_SETTINGS) " settings in one file (at most " STR(
+                       MS_PRESCAN_MAX_SETTINGS) ")");
+    else if (++sc->in_group[sc->depth] > MS_PRESCAN_MAX_GROUP)
+        over_limit(sc,
+                   "more than " STR(MS_PRESCAN_MAX_GROUP) " settings in one group (at most " STR(
+                       MS_PRESCAN_MAX_GROUP) ")");
+}
 
 static int is_name_char(int c)
 {
@@ -164,7 +208,7 @@ static void take_number(scanner *sc)
 int ms_prescan_run(const char *text, ms_prescan *ps)
 {
     memset(ps, 0, sizeof *ps);
-    scanner sc = {text, NULL, 0, strlen(text), 1, 0, ps};
+    scanner sc = {.in = text, .n = strlen(text), .line = 1, .ps = ps};
     sc.out = malloc(sc.n + 1);
     if (!sc.out)
         return -1;
@@ -188,12 +232,11 @@ int ms_prescan_run(const char *text, ms_prescan *ps)
                    (c == '.' && sc.i + 1 < sc.n && isdigit((unsigned char)text[sc.i + 1]))) {
             take_number(&sc);
         } else {
-            if (c == '{' || c == '(' || c == '[')
-                sc.depth++;
-            else if ((c == '}' || c == ')' || c == ']') && sc.depth > 0)
-                sc.depth--;
+            count_structure(&sc, c);
             sc.i++;
         }
+        if (ps->limit_line)
+            break; /* the file is refused: no need to read on */
     }
     return 0;
 }

@@ -62,7 +62,10 @@
 
 static const ms_schema_key schema[] = {
     C("sim", MS_SCHEMA_GROUP, 0, "Run settings."),
-    S("sim.name", "", "Scenario name; empty = the file's base name.", ROOT(name), 64),
+    S("sim.name", "",
+      "Scenario name, one path component (it names out/<name>/: not . or .., no /); "
+      "empty = the file's base name.",
+      ROOT(name), 64),
     I64("sim.seed", "20260301", -9223372036854775808.0, 9223372036854775807.0, "",
         "Master random seed, 64-bit: write large values with an L suffix; a negative value "
         "stands for value + 2^64.",
@@ -239,11 +242,14 @@ static const ms_schema_key schema[] = {
       ROOT(decision.kappa)),
     C("decision.switching_cost", MS_SCHEMA_GROUP, 0, "Switching cost by product class."),
     F("decision.switching_cost.stateless_api", "2", 0, 10, "utility",
-      "Leaving a stateless API for another cloud (EST, calibrated to <3%/yr cloud switching).", ROOT(decision.switching_cost[0])),
+      "Leaving a stateless API for another cloud (EST, calibrated to <3%/yr cloud switching).",
+      ROOT(decision.switching_cost[0])),
     F("decision.switching_cost.stateful_agent", "3", 0, 10, "utility",
-      "Leaving a stateful agent workflow for another cloud (EST, calibrated).", ROOT(decision.switching_cost[1])),
+      "Leaving a stateful agent workflow for another cloud (EST, calibrated).",
+      ROOT(decision.switching_cost[1])),
     F("decision.switching_cost.first_party_app", "2.5", 0, 10, "utility",
-      "Leaving a first-party app for another cloud (EST, calibrated).", ROOT(decision.switching_cost[2])),
+      "Leaving a first-party app for another cloud (EST, calibrated).",
+      ROOT(decision.switching_cost[2])),
     F("decision.diversification", "4", 0, 100, "",
       "Multi-homing bonus per unit of mean uncertainty (EST).", ROOT(decision.diversification)),
     F("decision.bass_p", "0.03", 0, 10, "1/yr", "Bass innovation coefficient.",

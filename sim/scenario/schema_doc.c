@@ -32,6 +32,9 @@ static const char *const md_intro =
     "- **Rules.** A regime's rules are tried in order and the first that matches an\n"
     "  offer (product on a cloud) decides its state; an offer no rule matches is\n"
     "  allowed. `\"*\"` matches anything.\n"
+    "- **Text and size.** Files are UTF-8 (a byte-order mark is accepted); every\n"
+    "  string must be valid UTF-8. A file holds at most 16 MB, 10000 settings, 1000\n"
+    "  in one group and 16 levels of nesting; `@include` reads regular files only.\n"
     "- **Units.** Time in months (month 0 = the start), money in $M a year.\n"
     "- **Required** keys have no default and must be given.\n";
 

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# test_harden.sh - hostile-but-realistic inputs (issue 9): names that are
+# not one path component, empty or misplaced -o, invalid UTF-8, huge or
+# deep files, NUL bytes in design files, flag values with blanks. Each
+# check states the promise; docs/reliability.md lists them all.
+#
+# usage: bash test_harden.sh MARKETSIM_BINARY SOURCE_DIR
+# Prints one line per check and `N passed, M failed`; exits 1 on failure.
+set -u
+
+BIN=${1:?usage: test_harden.sh MARKETSIM_BINARY SOURCE_DIR}
+SRC=${2:?usage: test_harden.sh MARKETSIM_BINARY SOURCE_DIR}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+SRC=$(cd "$SRC" && pwd)
+SC="$SRC/scenarios/frontier_dispute.cfg"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ms_test_harden.XXXXXX")
+trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+export LC_ALL=C
+
+# shellcheck source=lib.sh
+source "$SRC/tests/cli/lib.sh"
+
+SMALL=(--set buyers.count=300 -r 2 -q)
+
+# fails_with RC PATTERN CMD...: exit RC, stderr one line matching PATTERN.
+fails_with() {
+    local want=$1 pat=$2
+    shift 2
+    "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+    local rc=$?
+    [ $rc -eq "$want" ] || { echo "  exit $rc, expected $want: $(head -2 "$TMP/stderr")"; return 1; }
+    [ "$(wc -l <"$TMP/stderr")" -eq 1 ] || { echo "  not one line:"; head -3 "$TMP/stderr"; return 1; }
+    grep -q -- "$pat" "$TMP/stderr" || { echo "  message: $(cat "$TMP/stderr")"; return 1; }
+}
+
+# A work directory holding a file the user cares about.
+fresh_work() {
+    rm -rf "$TMP/w"
+    mkdir -p "$TMP/w"
+    echo keep >"$TMP/w/decisions.csv"
+}
+work_untouched() {
+    [ "$(ls -A "$TMP/w")" = decisions.csv ] && [ "$(cat "$TMP/w/decisions.csv")" = keep ] ||
+        { echo "  work dir now: $(ls -A "$TMP/w" | tr '\n' ' ')"; return 1; }
+}
+
+# --- 1. scenario names that are not one path component --------------------
+name_refused() { # name_refused NAME PATTERN: via --set and in the file
+    local name=$1 pat=$2
+    fresh_work
+    (cd "$TMP/w" && fails_with 2 "error: sim.name: .*$pat" "$BIN" run "$SC" --set "sim.name=$name" "${SMALL[@]}") &&
+        work_untouched && [ ! -e "$TMP/w/out" ] || return 1
+    printf '@include "%s"\nsim = { name = "%s"; };\n' "$SC" "$name" >"$TMP/w/n.cfg"
+    (cd "$TMP/w" && fails_with 2 "n.cfg:[0-9]*: error: sim.name: .*$pat" "$BIN" run n.cfg "${SMALL[@]}") ||
+        { echo "  (in the file)"; return 1; }
+}
+check "1. sim.name=.. refused (exit 2, key named), nothing written or deleted" name_refused .. 'not a usable name'
+check "1. sim.name=. refused" name_refused . 'not a usable name'
+check "1. sim.name with '/' refused" name_refused 'a/../..' "contains '/'"
+# a file named "..cfg" gives the default name "."; it must stay inside out/
+dotfile_name() {
+    fresh_work
+    printf '@include "%s"\nsim = { name = ""; };\n' "$SC" >"$TMP/w/..cfg"
+    (cd "$TMP/w" && "$BIN" run ..cfg "${SMALL[@]}") || return 1
+    [ -f "$TMP/w/out/_/market.csv" ] && [ "$(cat "$TMP/w/decisions.csv")" = keep ] && [ ! -e "$TMP/w/market.csv" ]
+}
+check "1. a file named ..cfg writes into out/_/, not out/" dotfile_name
+
+# --- 2. -o empty or naming a file -----------------------------------------
+o_refused() { # o_refused DIR CMD-ARGS...
+    local dir=$1
+    shift
+    fresh_work
+    (cd "$TMP/w" && fails_with 2 "$dir" "$BIN" "$@") && work_untouched
+}
+check '2. run -o "" is a usage error, the current directory untouched' \
+    o_refused "-o: empty directory name" run "$SC" "${SMALL[@]}" -o ""
+check '2. sweep -o "" is a usage error' \
+    o_refused "-o: empty directory name" sweep "$SC" --vary dispute.p_amend=0.3,0.7 "${SMALL[@]}" -o ""
+check '2. merge "" is a usage error' o_refused "DIR: empty directory name" merge ""
+check '2. run -o FILE is a usage error (exit 2), the file kept' \
+    o_refused "exists and is not a directory" run "$SC" "${SMALL[@]}" -o decisions.csv
+check '2. sweep -o FILE is a usage error' \
+    o_refused "exists and is not a directory" sweep "$SC" --vary dispute.p_amend=0.3 "${SMALL[@]}" -o decisions.csv
+check '2. merge FILE is a usage error' o_refused "exists and is not a directory" merge decisions.csv
+# -o cases that were already right: keep them so
+check "-o in a nonexistent parent: the parents are made" \
+    eval '"$BIN" run "$SC" "${SMALL[@]}" -o "$TMP/nope/x/y" && [ -s "$TMP/nope/x/y/market.csv" ]'
+# Permission cases need an unprivileged user (CI runs as root): nobody,
+# through setpriv, on a copy of the binary it can execute.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+if command -v setpriv >/dev/null && as_nobody true 2>/dev/null; then
+    mkdir -p "$TMP/pub" "$TMP/pub/ro" && cp "$BIN" "$TMP/pub/marketsim" && cp "$SRC"/scenarios/*.cfg "$TMP/pub/" &&
+        chmod -R a+rX "$TMP" && chmod 555 "$TMP/pub/ro"
+    NB=(as_nobody "$TMP/pub/marketsim" run "$TMP/pub/frontier_dispute.cfg" "${SMALL[@]}")
+    check "-o in a read-only directory: exit 1 naming the path and the reason" \
+        fails_with 1 "$TMP/pub/ro/x.*Permission denied" "${NB[@]}" -o "$TMP/pub/ro/x"
+    check "-o /: exit 1 naming the reason, nothing written" \
+        eval 'fails_with 1 "Permission denied" "${NB[@]}" -o / && [ -z "$(ls -A / | grep -e "^\.market" -e "^market.csv")" ]'
+else
+    bad "setpriv cannot switch to nobody here: permission cases not tested"
+fi
+
+# --- 3. invalid UTF-8, byte-order mark ------------------------------------
+check "3. --set sim.name=caf\\xe9 refused with the key" \
+    fails_with 2 "error: sim.name: byte 4 is not valid UTF-8" "$BIN" run "$SC" --set "sim.name=$(printf 'caf\xe9')" "${SMALL[@]}" -o "$TMP/u1"
+check "3. nothing written for it" test ! -e "$TMP/u1"
+utf8_in_file() {
+    printf 'sim = { name = "ok"; };\nproducts = { frontier = { vendor = "\xc0\xaf"; }; };\n' >"$TMP/u.cfg"
+    fails_with 2 "u.cfg:2: error: products.frontier.vendor: .*not valid UTF-8" "$BIN" validate "$TMP/u.cfg"
+}
+check "3. invalid UTF-8 (overlong) in a file: file:line:key" utf8_in_file
+check "3. a surrogate in an id list via --set refused" \
+    fails_with 2 "products.frontier.clouds: .*not valid UTF-8" "$BIN" validate "$SC" --set "products.frontier.clouds=aws,$(printf '\xed\xa0\x80')"
+check "3. valid UTF-8 names are fine" eval '"$BIN" validate "$SC" --set "sim.name=café-Δ" >/dev/null'
+bom_file() {
+    { printf '\xef\xbb\xbf'; sed "s#@include \"#@include \"$SRC/scenarios/#" "$SC"; } >"$TMP/bom.cfg"
+    "$BIN" validate "$TMP/bom.cfg" >/dev/null
+}
+check "3. a UTF-8 byte-order mark at the start of a scenario is accepted" bom_file
+design_utf8() {
+    printf 'sim.name\ncaf\xe9\n' >"$TMP/u.csv"
+    fails_with 2 "u.csv:2: error: --design-file: .*not valid UTF-8" \
+        "$BIN" sweep "$SC" --design-file "$TMP/u.csv" "${SMALL[@]}" -o "$TMP/du"
+}
+check "3. invalid UTF-8 in a design file: file:line" design_utf8
+
+# --- 4. size limits before libconfig --------------------------------------
+# (`timeout 120` only stops a hang: these take well under a second now and
+# took minutes before the limits existed)
+big_group() {
+    awk 'BEGIN { print "x = {"; for (i = 0; i < 800000; i++) printf "k%d = 1;\n", i; print "};" }' >"$TMP/big.cfg"
+    fails_with 2 "big.cfg:1002: error: file too large: more than 1000 settings in one group (at most 1000)" \
+        timeout 120 "$BIN" validate "$TMP/big.cfg"
+}
+check "4. 800k keys in a group: refused at once, the limit stated" big_group
+many_groups() {
+    awk 'BEGIN { for (g = 0; g < 20; g++) { printf "g%d = {\n", g; for (i = 0; i < 600; i++) printf "k%d = 1;\n", i; print "};" } }' >"$TMP/many.cfg"
+    fails_with 2 "many.cfg:[0-9]*: error: file too large: more than 10000 settings in one file (at most 10000)" \
+        "$BIN" validate "$TMP/many.cfg"
+}
+check "4. 12k keys over many groups: refused, the limit stated" many_groups
+deep() {
+    awk 'BEGIN { printf "x = "; for (i = 0; i < 5000; i++) printf "{ a = "; printf "1;"; for (i = 0; i < 5000; i++) printf "};"; print "" }' >"$TMP/deep.cfg"
+    fails_with 2 "deep.cfg:1: error: file too large: nested more than 16 levels deep (at most 16)" \
+        "$BIN" validate "$TMP/deep.cfg"
+}
+check "4. nesting 5000 deep: refused, the limit stated" deep
+check "4. every shipped scenario is within the limits" \
+    eval 'for f in "$SRC"/scenarios/*.cfg; do "$BIN" validate "$f" >/dev/null || exit 1; done'
+
+# --- @include reads regular files only --------------------------------------
+include_special() { # include_special TARGET: refused at once, naming it
+    printf '@include "%s"\n' "$1" >"$TMP/inc.cfg"
+    fails_with 2 "inc.cfg:1: error: @include: .*is not a regular file" timeout 60 "$BIN" validate "$TMP/inc.cfg"
+}
+mkfifo "$TMP/fifo" && mkdir -p "$TMP/incdir"
+check "@include of a FIFO is refused (it used to block)" include_special "$TMP/fifo"
+check "@include of a directory is refused" include_special "$TMP/incdir"
+check "@include of a device is refused" include_special /dev/zero
+check "the main scenario may still be a pipe" eval '"$BIN" validate <(cat "$SC") --set buyers.count=300 >/dev/null'
+
+# --- 7. design files: NUL bytes, row cap -----------------------------------
+nul_design() {
+    printf 'dispute.p_amend\0buyers.count,x\n0.3\n' >"$TMP/nul.csv"
+    fails_with 2 "nul.csv:1: error: --design-file: contains a NUL byte" \
+        "$BIN" sweep "$SC" --design-file "$TMP/nul.csv" "${SMALL[@]}" -o "$TMP/dn" && [ ! -e "$TMP/dn" ]
+}
+check "7. a NUL byte in a design file is refused, nothing written" nul_design
+huge_design() {
+    awk 'BEGIN { print "dispute.p_amend"; for (i = 0; i < 1000000; i++) print "0.5"; print "7" }' >"$TMP/huge.csv"
+    fails_with 2 "huge.csv:100002: error: --design-file: more than 100000 points" \
+        timeout 120 "$BIN" sweep "$SC" --design-file "$TMP/huge.csv" "${SMALL[@]}" -o "$TMP/dh"
+}
+check "7. a million-row design file is refused at row 100001" huge_design
+
+# --- flag values ------------------------------------------------------------
+check "-r ' 2' refused like -r '2 '" fails_with 2 "-r: ' 2' is not a whole number" "$BIN" run "$SC" -r ' 2' -q -o "$TMP/r1"
+check "-r '2 ' refused" fails_with 2 "-r: '2 ' is not a whole number" "$BIN" run "$SC" -r '2 ' -q -o "$TMP/r2"
+check "--set clouds=aws,,azure refuses the empty element" \
+    fails_with 2 "products.frontier.clouds: .*empty element" "$BIN" validate "$SC" --set products.frontier.clouds=aws,,azure
+check "--set clouds=aws, refuses the empty element" \
+    fails_with 2 "products.frontier.clouds: .*empty element" "$BIN" validate "$SC" --set products.frontier.clouds=aws,
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
