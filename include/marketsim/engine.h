@@ -50,6 +50,11 @@ void ms_engine_stop(ms_engine *eng);
 double ms_engine_now(const ms_engine *eng);
 /* Events handled so far. */
 uint64_t ms_engine_events(const ms_engine *eng);
+/* A 64-bit hash of every event handled so far, in order: its time, type
+ * and target (not its data word). Two runs that handle the same events in
+ * the same order have the same fingerprint; any change to the path shows
+ * (docs/engine.md, "Fingerprints"). 0 events hash to a fixed value. */
+uint64_t ms_engine_fingerprint(const ms_engine *eng);
 /* Live events pending. */
 size_t ms_engine_pending(const ms_engine *eng);
 /* Largest number of pending records ever held. */

@@ -175,6 +175,7 @@ typedef struct {
     ms_metric *metrics;
     size_t n_metrics;
     uint64_t events, decisions; /* engine events, procurement decisions */
+    uint64_t fingerprint;       /* the replication's event-trace hash */
 } ms_exp_rep_result;
 
 /* Simulates replication `rep` of sc and formats it. With trace, every

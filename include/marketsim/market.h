@@ -95,6 +95,7 @@ typedef struct {
     size_t n_metrics;
     uint64_t events_processed; /* engine events */
     uint64_t decisions;        /* procurement decisions taken */
+    uint64_t fingerprint;      /* the engine's event-trace hash */
 } ms_market_result;
 
 /* Simulates replication `replication` of scenario sc (seed sc->seed) and

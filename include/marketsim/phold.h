@@ -25,11 +25,12 @@ typedef struct {
 } ms_phold_params;
 
 typedef struct {
-    uint64_t events;     /* events handled up to end_time */
-    uint64_t checksum;   /* FNV-1a over the final per-LP state */
-    size_t pending;      /* events left in the queue: lps * events_per_lp */
+    uint64_t events;      /* events handled up to end_time */
+    uint64_t checksum;    /* FNV-1a over the final per-LP state */
+    uint64_t fingerprint; /* the engine's event-trace hash */
+    size_t pending;       /* events left in the queue: lps * events_per_lp */
     size_t high_water;
-    double seconds;      /* wall time of the event loop alone */
+    double seconds; /* wall time of the event loop alone */
 } ms_phold_result;
 
 /* Runs PHOLD. Returns MS_EINVAL for zero LPs or events, a non-positive

@@ -137,6 +137,7 @@ ms_status ms_phold_run(const ms_phold_params *p, ms_phold_result *out)
         out->events = ms_engine_events(eng);
         out->pending = ms_engine_pending(eng);
         out->high_water = ms_engine_high_water(eng);
+        out->fingerprint = ms_engine_fingerprint(eng);
         uint64_t h = UINT64_C(0xcbf29ce484222325);
         for (uint32_t i = 0; i < p->lps; i++)
             h = fnv1a(h, &m.lp[i].hash, sizeof m.lp[i].hash);

@@ -79,17 +79,17 @@ static int bench_phold(int argc, char **argv)
     int rc = parse_phold(argc, argv, &p);
     if (rc != 0)
         return rc == 1 ? MS_EXIT_OK : rc;
-    printf("lps: %u\nevents_per_lp: %u\nend_time: %g\nmean: %g\nlookahead: %g\nseed: %llu\n",
-           p.lps, p.events_per_lp, p.end_time, p.mean, p.lookahead,
-           (unsigned long long)p.seed);
+    printf("lps: %u\nevents_per_lp: %u\nend_time: %g\nmean: %g\nlookahead: %g\nseed: %llu\n", p.lps,
+           p.events_per_lp, p.end_time, p.mean, p.lookahead, (unsigned long long)p.seed);
     ms_phold_result r;
     ms_status st = ms_phold_run(&p, &r);
     if (st != MS_OK) {
         fprintf(stderr, "marketsim: bench phold: error: %s\n", ms_strerror(st));
         return MS_EXIT_FAIL;
     }
-    printf("events: %llu\npending: %zu\nchecksum: %016llx\nseconds: %.6f\n",
-           (unsigned long long)r.events, r.pending, (unsigned long long)r.checksum, r.seconds);
+    printf("events: %llu\npending: %zu\nchecksum: %016llx\nfingerprint: %016llx\nseconds: %.6f\n",
+           (unsigned long long)r.events, r.pending, (unsigned long long)r.checksum,
+           (unsigned long long)r.fingerprint, r.seconds);
     printf("events_per_sec: %.0f\n", r.seconds > 0 ? r.events / r.seconds : 0.0);
     return MS_EXIT_OK;
 }

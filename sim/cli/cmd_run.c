@@ -23,6 +23,7 @@
 #include "marketsim/atomic.h"
 #include "marketsim/cli.h"
 #include "marketsim/experiment.h"
+#include "marketsim/rng.h"
 #include "marketsim/scenario.h"
 #include "marketsim_version.h"
 #include "progress.h"
@@ -35,7 +36,7 @@ typedef struct {
     const char *path;
     const char *out_dir;
     uint64_t reps, seed, threads;
-    int reps_set, seed_set, trace, quiet;
+    int reps_set, seed_set, trace, quiet, fingerprint;
     const char **sets;
     int nsets;
 } run_args;
@@ -46,13 +47,14 @@ typedef struct {
     FILE *files[MS_RESULTS_COUNT];
     ms_stats_table *stats;
     ms_progress progress;
-    const char *command; /* the command line as typed, for the manifest */
+    const char *command;  /* the command line as typed, for the manifest */
+    uint64_t fingerprint; /* the replications' event-trace hashes, folded in order */
 } run_ctx;
 
 static void usage(FILE *out)
 {
     fputs("usage: marketsim run SCENARIO.cfg [-o DIR] [-r REPS] [-s SEED] [-j THREADS]\n"
-          "                     [--set KEY=VALUE]... [--trace] [--quiet]\n\n"
+          "                     [--set KEY=VALUE]... [--trace] [--fingerprint] [--quiet]\n\n"
           "Runs the scenario's replications and writes into DIR (default\n"
           "out/<scenario name>/): market.csv, products.csv, segments.csv, events.csv,\n"
           "summary.csv, scenario.resolved.cfg and manifest.csv (docs/outputs.md).\n\n"
@@ -62,6 +64,7 @@ static void usage(FILE *out)
           "  -j, --threads N         worker threads (default 1; same bytes for any N)\n"
           "      --set KEY=VALUE     override a scenario key (repeatable)\n"
           "      --trace             also write decisions.csv (every procurement decision)\n"
+          "      --fingerprint       print the event-trace fingerprint (also in manifest.csv)\n"
           "  -q, --quiet             no table on stdout, no progress on stderr\n"
           "  -h, --help              this help\n\n"
           "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
@@ -92,6 +95,9 @@ static int apply_option(int c, const char *arg, const char *opt, run_args *a)
     case 'T':
         a->trace = 1;
         return -1;
+    case 'F':
+        a->fingerprint = 1;
+        return -1;
     case 'q':
         a->quiet = 1;
         return -1;
@@ -109,15 +115,11 @@ static int apply_option(int c, const char *arg, const char *opt, run_args *a)
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},
-        {"trace", no_argument, NULL, 'T'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'}, {"replications", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},   {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},    {"trace", no_argument, NULL, 'T'},
+        {"fingerprint", no_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->threads = 1;
@@ -185,6 +187,8 @@ static ms_status task_emit(void *vctx, const ms_exp_task *task, void *result, ms
         if (c->files[f] && (st = ms_exp_rep_write(r, (ms_results_file)f, c->files[f])) != MS_OK)
             ms_error_set(err, st, ms_results_file_name((ms_results_file)f), 0, "",
                          "cannot write replication %u", (unsigned)task->replication);
+    /* replications are emitted in order, so the fold is deterministic */
+    c->fingerprint = ms_rng_mix64(c->fingerprint ^ r->fingerprint);
     if (st == MS_OK && ms_exp_rep_add_metrics(r, c->stats) != MS_OK)
         st = ms_error_set(err, MS_ENOMEM, "", 0, "", "out of memory");
     ms_exp_rep_result_free(r);
@@ -265,6 +269,8 @@ static ms_status write_manifest(FILE *fp, const run_ctx *c, ms_error *err)
     snprintf(num, sizeof num, "%d", c->sc->horizon_months);
     kv(&w, "horizon_months", num);
     kv(&w, "generator", "philox4x32-10");
+    snprintf(num, sizeof num, "%016" PRIx64, c->fingerprint);
+    kv(&w, "fingerprint", num);
     kv(&w, "resolved_config", "scenario.resolved.cfg");
     kv(&w, "command", c->command);
     ms_status st = ms_buf_write(&b, fp);
@@ -376,6 +382,8 @@ static int run_into(run_ctx *c, const run_args *a, const char *dir)
         ms_error_print(stderr, &err);
         return MS_EXIT_FAIL;
     }
+    if (a->fingerprint)
+        printf("fingerprint: %016" PRIx64 "\n", c->fingerprint);
     if (!a->quiet)
         print_table(c, dir);
     return MS_EXIT_OK;

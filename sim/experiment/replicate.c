@@ -85,6 +85,7 @@ ms_status ms_exp_replicate(const ms_scenario *sc, uint32_t rep, int trace, ms_ex
         ms_results_format(sc, rep, &res, r->files);
         r->events = res.events_processed;
         r->decisions = res.decisions;
+        r->fingerprint = res.fingerprint;
         st = copy_metrics(r, &res);
         for (int f = 0; f < MS_RESULTS_COUNT && st == MS_OK; f++)
             if (!ms_buf_ok(&r->files[f]))

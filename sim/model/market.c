@@ -142,6 +142,8 @@ ms_status ms_market_simulate(const ms_scenario *sc, uint32_t replication,
         st = mk_metrics_final(m);
     if (st == MS_OK)
         res->events_processed = ms_engine_events(m->eng);
+    if (st == MS_OK)
+        res->fingerprint = ms_engine_fingerprint(m->eng);
     teardown(m);
     if (st != MS_OK)
         return ms_error_set(err, st, "", 0, "", "market: replication %u: %s", replication,

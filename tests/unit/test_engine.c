@@ -1,6 +1,7 @@
 /* test_engine.c - the engine: clock, dispatch, run-until, stop, errors. */
 #include "test_main.h"
 #include <math.h>
+#include <string.h>
 
 #include "marketsim/engine.h"
 
@@ -84,7 +85,7 @@ static void test_stop_cancel_and_errors(void)
         ms_engine_schedule_at(eng, i, 0, 0, i, 0, i == 3 ? &h : NULL);
     CU_ASSERT_EQUAL(ms_engine_cancel(eng, h), MS_OK);
     ms_engine_run(eng, INFINITY);
-    CU_ASSERT_EQUAL(m.n, 2); /* stopped */
+    CU_ASSERT_EQUAL(m.n, 2);                                                       /* stopped */
     CU_ASSERT_EQUAL(ms_engine_schedule_at(eng, 0.5, 0, 0, 0, 0, NULL), MS_EINVAL); /* past */
     CU_ASSERT_EQUAL(ms_engine_schedule_in(eng, NAN, 0, 0, 0, 0, NULL), MS_EINVAL);
     CU_ASSERT_EQUAL(ms_engine_on(eng, MS_ENGINE_MAX_TYPES, record), MS_EINVAL);
@@ -101,10 +102,85 @@ static void test_stop_cancel_and_errors(void)
     ms_engine_destroy(NULL);
 }
 
+/* ---- fingerprints ------------------------------------------------------ */
+
+static ms_status nop(ms_engine *eng, void *vm, const ms_event *ev)
+{
+    (void)eng, (void)vm, (void)ev;
+    return MS_OK;
+}
+
+typedef struct {
+    double time;
+    uint32_t type;
+    uint16_t priority;
+    uint32_t target;
+    uint64_t data;
+} sched;
+
+/* The fingerprint after handling `n` scheduled events up to `until`
+ * (in two runs split at `split` when split < until). */
+static uint64_t fingerprint_of(const sched *s, int n, double split, double until)
+{
+    ms_engine *eng = ms_engine_create(NULL, 4);
+    ms_engine_on(eng, 0, nop);
+    ms_engine_on(eng, 1, nop);
+    for (int i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(ms_engine_schedule_at(eng, s[i].time, s[i].type, s[i].priority, s[i].target,
+                                              s[i].data, NULL),
+                        MS_OK);
+    if (split < until)
+        ms_engine_run(eng, split);
+    ms_engine_run(eng, until);
+    uint64_t fp = ms_engine_fingerprint(eng);
+    ms_engine_destroy(eng);
+    return fp;
+}
+
+#define N_SCHED 5
+static const sched base[N_SCHED] = {
+    {0.0, 0, 0, 1, 0}, {1.0, 0, 3, 2, 7}, {1.0, 1, 4, 3, 8}, {2.5, 0, 0, 4, 0}, {3.0, 1, 0, 5, 0},
+};
+
+/* What the fingerprint sees: each event's time, type and target, in
+ * order; what it does not see: data words and how a run is split. */
+static void test_fingerprint(void)
+{
+    uint64_t fp = fingerprint_of(base, N_SCHED, INFINITY, INFINITY);
+    CU_ASSERT_EQUAL(fingerprint_of(base, N_SCHED, INFINITY, INFINITY), fp);
+    CU_ASSERT_EQUAL(fingerprint_of(base, N_SCHED, 1.0, INFINITY), fp);
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(base, N_SCHED - 1, INFINITY, INFINITY), fp);
+    /* events past the horizon are put back, not hashed */
+    CU_ASSERT_EQUAL(fingerprint_of(base, N_SCHED, INFINITY, 2.9),
+                    fingerprint_of(base, N_SCHED - 1, INFINITY, INFINITY));
+    sched v[N_SCHED];
+    memcpy(v, base, sizeof v);
+    v[1].data = 99;
+    CU_ASSERT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+    memcpy(v, base, sizeof v); /* same events, two equal-time ones swapped */
+    v[1].priority = 5;
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+    memcpy(v, base, sizeof v);
+    v[3].target = 6;
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+    memcpy(v, base, sizeof v);
+    v[4].type = 0;
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+    memcpy(v, base, sizeof v);
+    v[3].time = 2.75;
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+    /* a target and a type trading places must not cancel out */
+    memcpy(v, base, sizeof v);
+    v[2].type = 0;
+    v[3].type = 1;
+    CU_ASSERT_NOT_EQUAL(fingerprint_of(v, N_SCHED, INFINITY, INFINITY), fp);
+}
+
 static const ms_test_case cases[] = {
     {"run until, resume", test_run_until_and_resume},
     {"equal-time order", test_equal_time_order},
     {"stop, cancel, errors", test_stop_cancel_and_errors},
+    {"fingerprint", test_fingerprint},
 };
 
 MS_TEST_MAIN("engine", cases)
