@@ -115,11 +115,16 @@ static int apply_option(int c, const char *arg, const char *opt, run_args *a)
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},   {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},    {"trace", no_argument, NULL, 'T'},
-        {"fingerprint", no_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'},
+        {"replications", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},
+        {"trace", no_argument, NULL, 'T'},
+        {"fingerprint", no_argument, NULL, 'F'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->threads = 1;
