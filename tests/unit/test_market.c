@@ -509,12 +509,14 @@ static void test_bad_scenario(void)
 }
 
 /* Every shipped scenario loads, runs (at 2,000 buyers) with the invariants
- * holding, and shows each scheduled regime switch at its month. */
+ * holding, and shows each scheduled regime switch at its month. The
+ * library must be found: an empty glob would pass with nothing checked. */
 static void test_scenario_files(void)
 {
     glob_t g;
-    if (glob(MS_SOURCE_DIR "/scenarios/*.cfg", 0, NULL, &g) != 0)
-        return; /* none shipped yet */
+    int rc = glob(MS_SOURCE_DIR "/scenarios/*.cfg", 0, NULL, &g);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    size_t ran = 0;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         const char *sets[] = {"buyers.count=2000"};
         ms_scenario *sc = NULL;
@@ -532,6 +534,7 @@ static void test_scenario_files(void)
             continue;
         ms_market_result res;
         fx_run(sc, 0, &res);
+        ran++;
         check_invariants(sc, &res);
         for (int k = 0; k < sc->n_schedule; k++) {
             if (sc->schedule[k].month <= 0 || sc->schedule[k].month > sc->horizon_months)
@@ -547,6 +550,7 @@ static void test_scenario_files(void)
         ms_scenario_destroy(sc);
     }
     globfree(&g);
+    CU_ASSERT(ran >= 8); /* the library's scenarios, common.cfg aside */
 }
 
 /* Month-0 cloud and vendor spend shares of one run (routed spend counted

@@ -275,8 +275,11 @@ static int cmp_double(const void *a, const void *b)
  * Statistics over 400 replications of the stochastic dispute (buyers are
  * irrelevant: 20 of them): P(a court blocks Frontier on AWS) =
  * P(injunction) + P(plaintiff_wins); the median of resolution_months.
- * Thresholds: P < 10% (expected ~5.7%: 0.3 x 0.5 x 0.37 + 0.3 x 0.02 x
- * 0.5, 4 standard errors below 10%); median < 12 months. */
+ * Thresholds: P < 10%; median < 12 months. Expected P: 0.3 x 0.5 x 0.37
+ * (injunction; the 2-month ruling nearly always precedes the main branch)
+ * + 0.3 x 0.815 x 0.02 x 0.5 (plaintiff wins) = 5.8%, whose standard error
+ * over 400 replications is 1.17%: 10% lies about 3.6 standard errors above
+ * it (a false alarm about once in 6,000 seeds, were the seed drawn). */
 static void test_fact7_disputes_rarely_reach_judgment(void)
 {
     enum { N = 400 };
