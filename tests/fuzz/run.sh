@@ -5,6 +5,7 @@
 #   overrides  --set KEY=VALUE and --vary KEY=SPEC values
 #   journal    the sweep journal read by --resume
 #   merge      merge's manifest and part files
+#   targets    calibration target files (calibrate --targets)
 # Needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev).
 # Each harness starts from its seed corpus (tests/fuzz/corpus/NAME/; the
 # config harness also takes the library scenarios and the bad-config
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN=${1:-60}
 shift || true
 HARNESSES=("$@")
-[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(config design overrides journal merge)
+[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(config design overrides journal merge targets)
 B=build-fuzz
 FLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 CC=clang cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$FLAGS" \
