@@ -277,7 +277,8 @@ check "reference sweep" [ -f ref/sweep.csv ]
 
 # tamper_journal FILE: rewrites the first record's first row to end in
 # value 424242 (fixing the record's length and FNV-1a hash), then appends a
-# torn record (a header whose bytes never came)
+# record whose hash does not match and a torn one (a header whose bytes
+# never came): resume must stop at the first of these
 tamper_journal() {
     python3 - "$1" << 'PYEOF'
 import re, sys
@@ -294,7 +295,8 @@ for c in text:
     h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
 rec = b'task %s %d %016x\n' % (m.group(1), len(text), h) + text
 tail = data[start + int(m.group(2)):]
-open(p, 'wb').write(data[:nl] + rec + tail + b'task 99999 100 0123456789abcdef\nabc')
+bad = b'task 99998 4 0123456789abcdef\nabc\n'  # whole, but its hash is wrong
+open(p, 'wb').write(data[:nl] + rec + tail + bad + b'task 99999 100 0123456789abcdef\nabc')
 PYEOF
 }
 
