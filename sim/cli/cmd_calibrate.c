@@ -74,7 +74,7 @@ static int apply(cal_args *a, int c, const char *arg, const char *opt)
     switch (c) {
     case 'o':
         a->out_dir = arg;
-        return -1;
+        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
     case 'r':
         a->reps_set = 1;
         return ms_cli_parse_u64(CMD, "-r", arg, 1, 100000, &a->reps) ? MS_EXIT_USAGE : -1;

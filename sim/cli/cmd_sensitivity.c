@@ -88,7 +88,7 @@ static int apply(sens_args *a, int c, const char *arg, const char *opt)
         return ms_cli_parse_u64(CMD, "-n", arg, 1, 10000000, &a->n) ? MS_EXIT_USAGE : -1;
     case 'o':
         a->out_dir = arg;
-        return -1;
+        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
     case 'r':
         a->reps = arg;
         return -1;

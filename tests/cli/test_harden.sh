@@ -83,6 +83,10 @@ check '2. run -o FILE is a usage error (exit 2), the file kept' \
 check '2. sweep -o FILE is a usage error' \
     o_refused "exists and is not a directory" sweep "$SC" --vary dispute.p_amend=0.3 "${SMALL[@]}" -o decisions.csv
 check '2. merge FILE is a usage error' o_refused "exists and is not a directory" merge decisions.csv
+for cmd in compare calibrate sensitivity; do
+    check "2. $cmd -o \"\" is a usage error" o_refused "$cmd: error: -o: empty directory name" $cmd "$SC" -o ""
+    check "2. $cmd -o FILE is a usage error" o_refused "$cmd: error: -o: 'decisions.csv' exists" $cmd "$SC" -o decisions.csv
+done
 # -o cases that were already right: keep them so
 check "-o in a nonexistent parent: the parents are made" \
     eval '"$BIN" run "$SC" "${SMALL[@]}" -o "$TMP/nope/x/y" && [ -s "$TMP/nope/x/y/market.csv" ]'
