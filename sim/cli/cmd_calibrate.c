@@ -209,24 +209,35 @@ static void on_progress(void *vctx, uint64_t evals, uint64_t max_evals, double b
     ms_progress_update(&p->bar, evals, evals > max_evals ? evals : max_evals);
 }
 
+static void print_params(const ms_calib_config *cfg, const ms_calib_result *r)
+{
+    int w = 3;
+    for (int j = 0; j < cfg->n_params; j++)
+        if ((int)strlen(cfg->params[j].key) > w)
+            w = (int)strlen(cfg->params[j].key);
+    printf("%-*s %12s %10s %10s %10s  flag\n", w, "key", "value", "se", "lo", "hi");
+    for (int j = 0; j < cfg->n_params; j++) {
+        const ms_calib_param *p = &cfg->params[j];
+        const char *flag = !r->identified[j] ? "not identified" : r->at_bound[j] ? "at bound" : "";
+        printf("%-*s %12.6g %10.4g %10.6g %10.6g%s%s\n", w, p->key, r->value[j], r->se[j], p->lo,
+               p->hi, flag[0] ? "  " : "", flag);
+    }
+}
+
 static void print_table(const cal_args *a, const ms_calib_config *cfg, const ms_calib_result *r)
 {
+    size_t nf, nh;
+    double fit = ms_calib_rmse_pp(cfg->targets, r->mean, 0, &nf);
+    double hold = ms_calib_rmse_pp(cfg->targets, r->mean, 1, &nh);
     printf("calibrate: %" PRIu64 " evaluations (%" PRIu64 " search%s, %" PRIu64
            " for standard errors) x %" PRIu32 " replications -> %s\n",
            r->evals, r->search_evals, r->converged ? ", converged" : ", stopped at --max-evals",
            r->evals - r->search_evals, cfg->replications, a->out_dir);
-    printf("objective %.6g at the start, %.6g fitted; holdout %.6g\n\n", r->start_objective,
-           r->objective, r->holdout_objective);
-    printf("%-40s %14s %12s %12s %12s  %s\n", "key", "value", "se", "lo", "hi", "flag");
-    for (int j = 0; j < cfg->n_params; j++) {
-        const ms_calib_param *p = &cfg->params[j];
-        const char *flag = !r->identified[j] ? "not identified" : r->at_bound[j] ? "at bound" : "";
-        printf("%-40s %14.6g %12.4g %12.6g %12.6g  %s\n", p->key, r->value[j], r->se[j], p->lo,
-               p->hi, flag);
-    }
-    size_t nf, nh;
-    double fit = ms_calib_rmse_pp(cfg->targets, r->mean, 0, &nf);
-    double hold = ms_calib_rmse_pp(cfg->targets, r->mean, 1, &nh);
+    printf("objective %.6g at the start, %.6g fitted", r->start_objective, r->objective);
+    if (nh > 0)
+        printf("; holdout %.6g", r->holdout_objective);
+    printf("\n\n");
+    print_params(cfg, r);
     printf("\nRMSE fit %.3g pp (%zu share targets)", fit, nf);
     if (nh > 0)
         printf(", holdout %.3g pp (%zu share targets)", hold, nh);

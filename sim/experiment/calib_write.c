@@ -52,8 +52,8 @@ static void parameters_csv(const ms_calib_config *cfg, const ms_calib_result *r,
         ms_csv_str(&w, cfg->params[j].key);
         ms_csv_exact(&w, r->value[j]);
         num_or_empty(&w, r->se[j]);
-        ms_csv_exact(&w, cfg->params[j].lo);
-        ms_csv_exact(&w, cfg->params[j].hi);
+        ms_csv_num(&w, cfg->params[j].lo);
+        ms_csv_num(&w, cfg->params[j].hi);
         ms_csv_int(&w, r->at_bound[j]);
         ms_csv_int(&w, r->identified[j]);
         ms_csv_end(&w);
@@ -118,8 +118,8 @@ static void manifest_csv(const ms_calib_config *cfg, const ms_calib_result *r,
     kv(&w, "method", "nmsimplex2");
     for (int j = 0; j < cfg->n_params; j++) {
         char lo[40], hi[40], spec[MS_CALIB_KEY_LEN + 90];
-        ms_csv_format(lo, sizeof lo, cfg->params[j].lo, MS_CSV_EXACT_DIGITS);
-        ms_csv_format(hi, sizeof hi, cfg->params[j].hi, MS_CSV_EXACT_DIGITS);
+        ms_csv_format(lo, sizeof lo, cfg->params[j].lo, MS_CSV_NUM_DIGITS);
+        ms_csv_format(hi, sizeof hi, cfg->params[j].hi, MS_CSV_NUM_DIGITS);
         snprintf(spec, sizeof spec, "%s=%s:%s", cfg->params[j].key, lo, hi);
         kv(&w, "fit", spec);
     }
