@@ -159,6 +159,12 @@ refused "bad --set" "decision.beta_price" "$SC" --targets "$T" "${good_fit[@]}" 
 refused "bad -r" "-r: '0' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" -r 0
 refused "bad --max-evals" "--max-evals: 'x' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" --max-evals x
 
+touch "$TMP/afile"
+for o in "" "$TMP/afile"; do
+    "$BIN" calibrate "$SC" --targets "$T" "${good_fit[@]}" -o "$o" >"$TMP/out" 2>"$TMP/err"
+    check "-o '$o' refused (exit 2)" [ $? -eq 2 -a -f "$TMP/afile" ]
+done
+
 check "help calibrate" bash -c "'$BIN' help calibrate | grep -q 'usage: marketsim calibrate SCENARIO.cfg --targets TARGETS.csv'"
 check "calibrate listed in --help" bash -c "'$BIN' --help | grep -q '^  calibrate '"
 
