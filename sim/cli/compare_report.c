@@ -217,11 +217,11 @@ static void print_fan_metric(const ms_compare *c, const cmp_sides *s, const doub
             printf("%s\n", title);
         printf("  %-16s", subject);
         for (int k = 0; k < s->n; k++)
-            printf(" %12.4f", ms_compare_side(c, i, k)->mean);
+            printf(" %14.4f", ms_compare_side(c, i, k)->mean);
         if (covered > 0.0) {
             ms_stats_summary e;
             ms_multi_acc_combine(ms_compare_multi(c, i), w, 0.95, &e);
-            printf(" %12.4f", e.mean);
+            printf(" %14.4f", e.mean);
         }
         printf("\n");
     }
@@ -236,17 +236,17 @@ static void print_fan(const ms_compare *c, const cmp_sides *s, const cmp_report 
                     : "(estimated from the stochastic side's replications, 95% CI)");
     printf("  %-16s", "");
     for (int k = 0; k < s->n; k++)
-        printf(" %12s", s->names[k]);
+        printf(" %14s", s->names[k]);
     if (covered > 0.0)
-        printf(" %12s", "expected");
+        printf(" %14s", "expected");
     printf("\n  %-16s", "probability");
     for (int k = 0; k < s->n; k++)
         if (isnan(r->side[k]))
-            printf(" %12s", "-");
+            printf(" %14s", "-");
         else
-            printf(" %12.4f", r->side[k]);
+            printf(" %14.4f", r->side[k]);
     if (covered > 0.0)
-        printf(" %12.4f", covered);
+        printf(" %14.4f", covered);
     printf("\n");
     print_fan_metric(c, s, w, covered, "final_share_spend", "final share of AI spend by cloud");
     print_fan_metric(c, s, w, covered, "vendor_share_spend", "final share of AI spend by vendor");

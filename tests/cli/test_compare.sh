@@ -45,18 +45,18 @@ check "DIR/a holds exactly what run writes" [ $same_run -eq 0 ]
 check "side manifest names the side" grep -q '^side,b$' aa/b/manifest.csv
 
 # ---- --set-b, byte identity for any -j ---------------------------------------------
-"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=1.4 -r 6 -j 1 -o b1 -q
+"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 6 -j 1 -o b1 -q
 check "--set-b exits 0" [ $? -eq 0 ]
-"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=1.4 -r 6 -j 3 -o b3 -q
+"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 6 -j 3 -o b3 -q
 ident=0
 for f in compare.csv compare_monthly.csv; do cmp -s b1/$f b3/$f || ident=1; done
 for d in a b; do for f in $RUNFILES; do cmp -s b1/$d/$f b3/$d/$f || ident=1; done; done
 check "-j 1 and -j 3 write the same bytes" [ $ident -eq 0 ]
 check "--set-b reaches side b only" \
-    sh -c "grep -q 'price_index = 1.4' b1/b/scenario.resolved.cfg && ! grep -q 'price_index = 1.4' b1/a/scenario.resolved.cfg"
+    sh -c "grep -q 'price_index = 3' b1/b/scenario.resolved.cfg && ! grep -q 'price_index = 3' b1/a/scenario.resolved.cfg"
 check "a dearer AWS loses buyers (paired interval below 0)" \
     awk -F, '$1 == "final_share_buyers" && $2 == "aws" { found = 1; if (!($8 < 0)) bad = 1 } END { exit bad || !found }' b1/compare.csv
-out=$("$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=1.4 -r 6 -o b4)
+out=$("$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 6 -o b4)
 check "stdout lists differences whose interval excludes 0" \
     sh -c "echo \"\$1\" | grep -q 'final_share_buyers *aws'" _ "$out"
 
@@ -82,12 +82,12 @@ check "fan: point-mass timings give estimated probabilities" \
 check "fan all: six outcomes and the stochastic side" [ "$(ls -d fan0/*/ | wc -l)" = 7 ]
 
 # ---- --target-ci ------------------------------------------------------------------
-out=$("$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=1.4 -r 2 \
+out=$("$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 2 \
     --target-ci final_share_buyers:aws:0.004 --max-reps 40 -o tc -j 2)
 check "--target-ci exits 0" [ $? -eq 0 ]
 reps=$(awk -F, '$1 == "replications" { print $2 }' tc/manifest.csv)
 check "--target-ci added replications ($reps)" [ "${reps:-0}" -gt 2 ]
-"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=1.4 -r "$reps" -o tcr -q
+"$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r "$reps" -o tcr -q
 ident=0
 for f in compare.csv compare_monthly.csv; do cmp -s tc/$f tcr/$f || ident=1; done
 for f in $RUNFILES; do cmp -s tc/b/$f tcr/b/$f || ident=1; done
