@@ -22,7 +22,8 @@
 
 #include "marketsim/csv.h"
 #include "marketsim/error.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 #include "marketsim/scenario.h"
 
 /* ---- paired statistics ------------------------------------------------- */

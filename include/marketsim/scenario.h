@@ -228,6 +228,30 @@ int ms_scenario_utf8_valid(const char *s);
  * can: the name becomes the output directory out/<name>/, so ".", ".."
  * and anything with '/' are refused. */
 const char *ms_scenario_name_problem(const char *name);
+/* A scenario file loaded and validated once, to be evaluated under many
+ * sets of overrides (sweep points, calibration steps). Immutable once
+ * loaded: any number of threads may derive from it at once. */
+typedef struct ms_scenario_base ms_scenario_base;
+
+/* Reads `path` once and loads it with the base overrides `sets` (copied),
+ * exactly as ms_scenario_load. On success *out owns the base (free with
+ * ms_scenario_base_destroy); on failure *out is NULL and errs holds
+ * ms_scenario_load's errors and status. */
+ms_status ms_scenario_base_load(const char *path, const char *const *sets, int nsets,
+                                ms_scenario_base **out, ms_errors *errs);
+/* The base scenario itself (owned by the base). */
+const ms_scenario *ms_scenario_base_get(const ms_scenario_base *b);
+/* Fills *out (caller-allocated) with the scenario that
+ * ms_scenario_load(path, base sets + sets) gives, byte for byte, and
+ * returns MS_OK; or returns its status with its errors in errs (the same
+ * messages, file:line and key; *out then holds nothing usable). Scalar
+ * overrides of existing keys patch a copy of the base with --set's type
+ * and range checks; anything else (errors, list elements, strings) falls
+ * back to a full load of the text read once. Thread-safe. */
+ms_status ms_scenario_base_derive(const ms_scenario_base *b, const char *const *sets, int nsets,
+                                  ms_scenario *out, ms_errors *errs);
+/* NULL is a no-op. */
+void ms_scenario_base_destroy(ms_scenario_base *b);
 
 /* Writes the complete scenario as libconfig text (every key, defaults
  * included, seed included); loading it yields an identical scenario. */

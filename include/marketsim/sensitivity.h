@@ -54,7 +54,8 @@
 #include "marketsim/csv.h"
 #include "marketsim/design.h"
 #include "marketsim/error.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 
 /* gsl_qrng_sobol has 40 dimensions and Saltelli uses 2 per key. */
 #define MS_SENS_SOBOL_MAX_KEYS 20

@@ -28,7 +28,7 @@
 
 #include "marketsim/design.h"
 #include "marketsim/error.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
 
 /* Runs a plan's tasks somewhere (threads by default, MPI ranks in the MPI
  * build). Sweep task results handed to emit are `ms_buf *` rows. */

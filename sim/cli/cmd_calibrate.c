@@ -15,7 +15,8 @@
 
 #include "marketsim/calibrate.h"
 #include "marketsim/cli.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 #include "progress.h"
 
 #define CMD "calibrate"

@@ -23,7 +23,8 @@
 #include <string.h>
 
 #include "marketsim/calibrate.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 
 #define JACOBIAN_STEP 0.02  /* of the range: large enough to see past CRN jitter */
 #define SINGULAR_RATIO 1e-8 /* s_min / s_max below which J'J counts as singular */

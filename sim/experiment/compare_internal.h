@@ -14,7 +14,7 @@
 #include "marketsim/atomic.h"
 #include "marketsim/compare.h"
 #include "marketsim/market.h"
-#include "marketsim/results_csv.h"
+#include "results_csv.h"
 
 /* What one (replication, side) task leaves for the collector. */
 typedef struct {

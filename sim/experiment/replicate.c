@@ -1,13 +1,13 @@
 /* replicate.c - one replication of a scenario as a runner task: simulate,
  * then format every output row into per-file buffers on the worker thread,
- * so the collector only copies bytes (see experiment.h).
+ * so the collector only copies bytes (see results_csv.h).
  *
  * The model's result is freed before returning: a task keeps only CSV
  * text and its metrics, which is what the collector needs. A long decision
  * trace spills to an unlinked temporary file in MS_EXP_SPILL_BYTES chunks,
  * so tracing a million buyers does not hold the trace in memory.
  */
-#include "marketsim/experiment.h"
+#include "results_csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +54,7 @@ void ms_exp_rep_result_free(ms_exp_rep_result *r)
     if (r->spill)
         fclose(r->spill);
     free(r->metrics);
+    ms_run_series_fini(&r->series);
     free(r);
 }
 
@@ -69,24 +70,28 @@ static ms_status copy_metrics(ms_exp_rep_result *r, const ms_market_result *res)
     return MS_OK;
 }
 
-ms_status ms_exp_replicate(const ms_scenario *sc, uint32_t rep, int trace, ms_exp_rep_result **out,
-                           ms_error *err)
+ms_status ms_exp_replicate(const ms_scenario *sc, uint32_t rep, unsigned flags,
+                           ms_exp_rep_result **out, ms_error *err)
 {
     *out = NULL;
     ms_exp_rep_result *r = calloc(1, sizeof *r);
     if (!r)
         return ms_error_set(err, MS_ENOMEM, "", 0, "", "out of memory");
     trace_ctx tc = {sc, rep, r};
+    int trace = (flags & MS_REP_TRACE) != 0;
     ms_market_options opt = {trace ? on_decision : NULL, trace ? &tc : NULL};
     ms_market_result res;
     memset(&res, 0, sizeof res);
     ms_status st = ms_market_simulate(sc, rep, &opt, &res, err);
     if (st == MS_OK) {
-        ms_results_format(sc, rep, &res, r->files);
+        if (flags & MS_REP_FILES)
+            ms_results_format(sc, rep, &res, r->files);
         r->events = res.events_processed;
         r->decisions = res.decisions;
         r->fingerprint = res.fingerprint;
         st = copy_metrics(r, &res);
+        if (st == MS_OK && (flags & MS_REP_SERIES))
+            st = ms_run_series_fill(&r->series, sc, &res);
         for (int f = 0; f < MS_RESULTS_COUNT && st == MS_OK; f++)
             if (!ms_buf_ok(&r->files[f]))
                 st = MS_ENOMEM;

@@ -5,7 +5,8 @@
 #define MARKETSIM_SENS_STUDY_INTERNAL_H
 
 #include "marketsim/design.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 #include "marketsim/sensitivity.h"
 
 /* One (metric, subject): its accumulators per point, then its indices. */

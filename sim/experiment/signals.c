@@ -6,7 +6,7 @@
  * is the project's only mutable global: a signal handler has no context
  * pointer to reach anything else.
  */
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * so lookups stay O(1) and clear() is a memset. Memory is per key, never
  * per replication: a sweep of any size keeps one table per open point.
  */
-#include "marketsim/experiment.h"
+#include "marketsim/stats.h"
 
 #include <math.h>
 #include <stdlib.h>

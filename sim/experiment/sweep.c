@@ -16,15 +16,14 @@
 #include <gsl/gsl_cdf.h>
 
 #include "marketsim/atomic.h"
-#include "marketsim/market.h"
 #include "marketsim/scenario.h"
+#include "results_csv.h"
 #include "marketsim_version.h"
 #include "sweep_internal.h"
 
-#define MAX_SETS 256
-
 typedef struct {
     const ms_sweep_config *cfg;
+    ms_scenario_base *base; /* the file, --set and the seed, loaded once */
     uint32_t reps;
     char seed_set[48];
     ms_sweep_asm as;
@@ -33,48 +32,65 @@ typedef struct {
     uint64_t resumed;   /* tasks replayed from the journal */
 } sweep_ctx;
 
-/* The overrides of one point: base sets, the seed, the point's values.
- * Strings are written into store (n_keys * 256 bytes). */
+/* The overrides of one point: its design values (the base scenario holds
+ * the --set overrides and the seed). Strings are written into store
+ * (n_keys * 256 bytes). */
 static int point_sets(const sweep_ctx *c, uint64_t point, const char **sets, char *store)
 {
-    const ms_sweep_config *cfg = c->cfg;
+    const ms_design *d = c->cfg->design;
     int n = 0;
-    for (int i = 0; i < cfg->n_sets; i++)
-        sets[n++] = cfg->sets[i];
-    if (cfg->have_seed)
-        sets[n++] = c->seed_set;
-    for (int k = 0; point != UINT64_MAX && k < cfg->design->n_keys; k++) {
+    for (int k = 0; point != UINT64_MAX && k < d->n_keys; k++) {
         char *s = store + (size_t)k * 256;
-        snprintf(s, 256, "%s=%s", cfg->design->keys[k], ms_design_cell(cfg->design, point, k));
+        snprintf(s, 256, "%s=%s", d->keys[k], ms_design_cell(d, point, k));
         sets[n++] = s;
     }
     return n;
 }
 
-static ms_status load_point(const sweep_ctx *c, uint64_t point, ms_scenario **sc, ms_errors *errs)
+/* The scenario of one point, derived from the base loaded once. */
+static ms_status load_point(const sweep_ctx *c, uint64_t point, ms_scenario *sc, ms_errors *errs)
 {
-    const char *sets[MAX_SETS];
+    const char *sets[MS_DESIGN_MAX_KEYS];
     char store[MS_DESIGN_MAX_KEYS * 256];
     int n = point_sets(c, point, sets, store);
-    ms_errors_init(errs);
-    return ms_scenario_load(c->cfg->scenario_path, sets, n, sc, errs);
+    return ms_scenario_base_derive(c->base, sets, n, sc, errs);
+}
+
+/* The base: the scenario file with the --set overrides and the seed. */
+static ms_status load_base(sweep_ctx *c, ms_errors *errs)
+{
+    const ms_sweep_config *cfg = c->cfg;
+    const char **sets = calloc((size_t)cfg->n_sets + 2, sizeof *sets);
+    if (!sets) {
+        ms_errors_init(errs);
+        ms_errors_add(errs, cfg->scenario_path, 0, "", "out of memory");
+        return MS_ENOMEM;
+    }
+    int n = 0;
+    for (int i = 0; i < cfg->n_sets; i++)
+        sets[n++] = cfg->sets[i];
+    if (cfg->have_seed)
+        sets[n++] = c->seed_set;
+    ms_status st = ms_scenario_base_load(cfg->scenario_path, sets, n, &c->base, errs);
+    free(sets);
+    return st;
 }
 
 static void format_rows(const sweep_ctx *c, const ms_exp_task *t, const ms_scenario *sc,
-                        const ms_market_result *res, ms_buf *b)
+                        const ms_metric *metrics, size_t n_metrics, ms_buf *b)
 {
     ms_csv w;
     ms_csv_init(&w, b);
     const ms_design *d = c->cfg->design;
-    for (size_t m = 0; m < res->n_metrics; m++) {
+    for (size_t m = 0; m < n_metrics; m++) {
         ms_csv_uint(&w, t->point);
         ms_csv_uint(&w, t->replication);
         ms_csv_uint(&w, sc->seed);
         for (int k = 0; k < d->n_keys; k++)
             ms_csv_str(&w, ms_design_cell(d, t->point, k));
-        ms_csv_str(&w, res->metrics[m].metric);
-        ms_csv_str(&w, res->metrics[m].subject);
-        ms_csv_exact(&w, res->metrics[m].value);
+        ms_csv_str(&w, metrics[m].metric);
+        ms_csv_str(&w, metrics[m].subject);
+        ms_csv_exact(&w, metrics[m].value);
         ms_csv_end(&w);
     }
 }
@@ -82,20 +98,26 @@ static void format_rows(const sweep_ctx *c, const ms_exp_task *t, const ms_scena
 static ms_status task_run(void *vctx, const ms_exp_task *t, void **result, ms_error *err)
 {
     const sweep_ctx *c = vctx;
-    ms_scenario *sc = NULL;
-    ms_errors errs;
-    if (load_point(c, t->point, &sc, &errs) != MS_OK) {
-        if (errs.count > 0)
-            *err = errs.items[0];
-        return MS_ECONFIG;
+    *result = NULL;
+    ms_scenario *sc = malloc(sizeof *sc);
+    ms_errors *errs = malloc(sizeof *errs);
+    ms_status st = sc && errs ? load_point(c, t->point, sc, errs) : MS_ENOMEM;
+    if (st != MS_OK) {
+        if (st == MS_ENOMEM)
+            ms_error_set(err, st, NULL, 0, "", "out of memory");
+        else if (errs->count > 0)
+            *err = errs->items[0];
+        free(sc);
+        free(errs);
+        return st == MS_ENOMEM ? st : MS_ECONFIG;
     }
-    ms_market_result res;
-    memset(&res, 0, sizeof res);
-    ms_status st = ms_market_simulate(sc, t->replication, NULL, &res, err);
+    free(errs);
+    ms_exp_rep_result *r = NULL;
+    st = ms_exp_replicate(sc, t->replication, 0, &r, err);
     ms_buf *b = st == MS_OK ? malloc(sizeof *b) : NULL;
     if (b) {
         ms_buf_init(b);
-        format_rows(c, t, sc, &res, b);
+        format_rows(c, t, sc, r->metrics, r->n_metrics, b);
         if (!ms_buf_ok(b)) {
             ms_buf_fini(b);
             free(b);
@@ -104,8 +126,8 @@ static ms_status task_run(void *vctx, const ms_exp_task *t, void **result, ms_er
     }
     if (st == MS_OK && !b)
         st = ms_error_set(err, MS_ENOMEM, NULL, 0, "", "out of memory");
-    ms_market_result_fini(&res);
-    ms_scenario_destroy(sc);
+    ms_exp_rep_result_free(r);
+    free(sc);
     *result = b;
     return st;
 }
@@ -149,14 +171,16 @@ static ms_status replay(void *vctx, uint64_t id, const char *text, size_t len)
  * (-j) like tasks; the runner reports the lowest failing point. */
 static ms_status check_run(void *vctx, const ms_exp_task *t, void **result, ms_error *err)
 {
-    ms_scenario *sc = NULL;
-    ms_errors errs;
-    ms_status st = load_point(vctx, t->point, &sc, &errs);
-    if (sc)
-        ms_scenario_destroy(sc);
     *result = NULL;
-    if (st != MS_OK && errs.count > 0)
-        *err = errs.items[0];
+    ms_scenario *sc = malloc(sizeof *sc);
+    ms_errors *errs = malloc(sizeof *errs);
+    ms_status st = sc && errs ? load_point(vctx, t->point, sc, errs) : MS_ENOMEM;
+    if (st == MS_ENOMEM)
+        ms_error_set(err, st, NULL, 0, "", "out of memory");
+    else if (st != MS_OK && errs->count > 0)
+        *err = errs->items[0];
+    free(sc);
+    free(errs);
     return st;
 }
 
@@ -169,13 +193,11 @@ static ms_status check_emit(void *ctx, const ms_exp_task *t, void *result, ms_er
 /* Checks the base scenario and every point before anything is written. */
 static ms_status validate(sweep_ctx *c, ms_errors *errs, ms_error *err, uint32_t *reps)
 {
-    ms_scenario *sc = NULL;
-    ms_status st = load_point(c, UINT64_MAX, &sc, errs);
+    ms_status st = load_base(c, errs);
     if (st != MS_OK)
         return st;
     if (*reps == 0)
-        *reps = (uint32_t)sc->replications;
-    ms_scenario_destroy(sc);
+        *reps = (uint32_t)ms_scenario_base_get(c->base)->replications;
     ms_exp_plan plan = {.points = c->cfg->design->n_points, .replications = 1,
                         .threads = c->cfg->threads, .run = check_run, .emit = check_emit,
                         .ctx = c, .stop = c->cfg->stop};
@@ -185,10 +207,9 @@ static ms_status validate(sweep_ctx *c, ms_errors *errs, ms_error *err, uint32_t
         return st;
     /* the first bad point again, for its complete list of errors; an error
      * in a varied key names the point instead of "--set" */
-    sc = NULL;
-    st = load_point(c, r.failed_id, &sc, errs);
-    if (sc)
-        ms_scenario_destroy(sc);
+    ms_scenario *sc = malloc(sizeof *sc);
+    st = sc ? load_point(c, r.failed_id, sc, errs) : MS_ENOMEM;
+    free(sc);
     const ms_design *d = c->cfg->design;
     for (int i = 0; i < errs->count; i++) {
         ms_error *e = &errs->items[i];
@@ -227,18 +248,13 @@ static void build_manifest(const sweep_ctx *c, const char *resolved, ms_buf *b)
 }
 
 /* The resolved base scenario as text (its seed included). */
-static ms_status resolved_text(const sweep_ctx *c, char **text, ms_errors *errs)
+static ms_status resolved_text(const sweep_ctx *c, char **text)
 {
-    ms_scenario *sc = NULL;
-    ms_status st = load_point(c, UINT64_MAX, &sc, errs);
-    if (st != MS_OK)
-        return st;
     size_t len;
     FILE *mem = open_memstream(text, &len);
-    st = mem ? ms_scenario_write(sc, mem) : MS_ENOMEM;
+    ms_status st = mem ? ms_scenario_write(ms_scenario_base_get(c->base), mem) : MS_ENOMEM;
     if (mem && fclose(mem) != 0)
         st = MS_ENOMEM;
-    ms_scenario_destroy(sc);
     return st;
 }
 
@@ -433,21 +449,29 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
     c.reps = cfg->replications;
     snprintf(c.seed_set, sizeof c.seed_set, "sim.seed=%" PRIu64, cfg->seed);
     ms_status st = validate(&c, errs, err, &c.reps);
-    if (st != MS_OK)
+    if (st != MS_OK) {
+        ms_scenario_base_destroy(c.base);
         return st;
+    }
     rep->points = cfg->design->n_points;
     if (!cfg->writer) {
         ms_exp_plan plan = {.points = rep->points, .replications = c.reps, .threads = 1,
                             .run = task_run, .free_result = free_rows, .select = task_select,
                             .ctx = &c};
         ms_exp_report r;
-        return cfg->executor(cfg->exec_ctx, &plan, &r, err);
+        st = cfg->executor(cfg->exec_ctx, &plan, &r, err);
+        ms_scenario_base_destroy(c.base);
+        return st;
     }
-    if (cfg->target_halfwidth > 0 && !cfg->resume && (st = check_round_journals(cfg, err)) != MS_OK)
-        return st;
     char *resolved = NULL;
-    if ((st = resolved_text(&c, &resolved, errs)) != MS_OK)
+    if (cfg->target_halfwidth > 0 && !cfg->resume)
+        st = check_round_journals(cfg, err);
+    if (st == MS_OK)
+        st = resolved_text(&c, &resolved);
+    if (st != MS_OK) {
+        ms_scenario_base_destroy(c.base);
         return st;
+    }
     for (;;) {
         rep->replications = c.reps;
         rep->tasks = rep->points * c.reps;
@@ -460,5 +484,6 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
         c.done_upto = UINT64_MAX;
     }
     free(resolved);
+    ms_scenario_base_destroy(c.base);
     return st;
 }

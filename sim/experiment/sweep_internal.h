@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "marketsim/csv.h"
-#include "marketsim/experiment.h"
+#include "marketsim/stats.h"
 
 /* Turns task rows, fed in id order, into sweep.csv and (unless summary is
  * NULL) sweep_summary.csv, flushing a point's summary rows when the next

@@ -150,8 +150,7 @@ static double rescale(const mk_market *m, const mk_buyer *b, double *w, double *
 void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
 {
     mk_buyer *b = &m->buyers[id];
-    if (m->dirty)
-        mk_tables_refresh(m);
+    mk_tables_refresh(m, b->segment);
     int s = b->segment, n = m->n_feas[s];
     double mu = m->sc->decision.nest_scale, w[MK_MAX_OFFERS], z = 0.0;
     for (int k = 0; k < n; k++) {

@@ -8,6 +8,7 @@
  * can run on any number of threads at once.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,9 +127,10 @@ ms_status ms_market_simulate(const ms_scenario *sc, uint32_t replication,
     ms_status st = check(sc, err);
     if (st != MS_OK)
         return st;
-    mk_market *m = calloc(1, sizeof *m);
+    mk_market *m = malloc(sizeof *m);
     if (!m)
         return ms_error_set(err, MS_ENOMEM, "", 0, "", "market: out of memory");
+    memset(m, 0, offsetof(mk_market, feas)); /* see market_internal.h */
     m->sc = sc;
     m->rep = replication;
     m->opt = opt;

@@ -15,8 +15,10 @@
  *   on commit and subtracted on expiry with the same stored numbers, so they
  *   never drift or go negative;
  * - the decision tables are a pure function of the world state and the
- *   last snapshot; any change to either sets `dirty`, and a decision
- *   refreshes dirty tables before it reads them.
+ *   last snapshot; any change to either marks every segment's tables
+ *   dirty, and a decision refreshes its own segment's tables before it
+ *   reads them (a segment's refresh reads the world, never another
+ *   segment's tables, so refreshing lazily gives the same values).
  */
 #ifndef MARKETSIM_MODEL_MARKET_INTERNAL_H
 #define MARKETSIM_MODEL_MARKET_INTERNAL_H
@@ -31,7 +33,8 @@
 
 #define MK_MAX_HOLD 4 /* offers one buyer can split its spend over */
 #define MK_MAX_OFFERS (MS_MAX_PRODUCTS * MS_MAX_CLOUDS)
-#define MK_SPEND_UNIT 1e6 /* integer spend units per $M */
+#define MK_DIRTY_ALL UINT32_MAX /* every segment's tables (MS_MAX_SEGMENTS <= 32) */
+#define MK_SPEND_UNIT 1e6       /* integer spend units per $M */
 #ifndef MK_SLOTS
 #define MK_SLOTS 16 /* calendar buckets a month (calendar.c); a power of two */
 #endif
@@ -75,7 +78,7 @@ typedef enum {
 typedef struct {
     float spend; /* annual AI spend, $M */
     float since;
-    uint32_t draws; /* position in the buyer's own stream */
+    uint32_t draws;               /* position in the buyer's own stream */
     uint16_t weight[MK_MAX_HOLD]; /* share of spend per offer, in 1/MK_WEIGHT_ONE */
     uint16_t offer[MK_MAX_HOLD];  /* offer[0] is the primary offer */
     uint8_t state, segment, n_held, home;
@@ -146,13 +149,10 @@ typedef struct mk_market {
     mk_offer off[MK_MAX_OFFERS];
     mk_dispute dsp;
 
-    /* decision tables, [segment][k] over the segment's feasible offers */
-    int dirty;
+    /* decision tables, [segment][k] over the segment's feasible offers
+     * (the large arrays are at the end of the struct) */
+    uint32_t dirty; /* bit s: segment s's tables are stale */
     int n_feas[MS_MAX_SEGMENTS];
-    uint16_t feas[MS_MAX_SEGMENTS][MK_MAX_OFFERS];
-    double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
-    double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
-    double w_away[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* the same minus switching cost */
     double vmax[MS_MAX_SEGMENTS];
     double sigma_bar[MS_MAX_SEGMENTS];
     double bonus[MS_MAX_SEGMENTS];      /* exp(diversification * sigma_bar / mu) */
@@ -178,6 +178,15 @@ typedef struct mk_market {
 
     /* result growth */
     size_t cap_products, cap_events;
+
+    /* Not zeroed (ms_market_simulate clears the struct only up to here):
+     * entries k < n_feas[s] are written by mk_tables_refresh before any
+     * read, and nothing reads beyond them. Clearing 400 KB cost more than
+     * a small replication's simulation. */
+    uint16_t feas[MS_MAX_SEGMENTS][MK_MAX_OFFERS];
+    double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
+    double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
+    double w_away[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* the same minus switching cost */
 } mk_market;
 
 /* calendar.c */
@@ -189,7 +198,8 @@ ms_status mk_calendar_on_flush(ms_engine *eng, void *model, const ms_event *ev);
 /* offers.c */
 void mk_offers_init(mk_market *m);
 void mk_offers_apply_regime(mk_market *m);
-void mk_tables_refresh(mk_market *m);
+/* Rebuilds segment s's decision tables if they are dirty. */
+void mk_tables_refresh(mk_market *m, int s);
 int mk_offer_index(const mk_market *m, int product, int cloud);
 
 /* dispute.c */

@@ -159,7 +159,7 @@ ms_status mk_metrics_on_snapshot(ms_engine *eng, void *model, const ms_event *ev
         m->prod_share[p] = total > 0.0 ? product[p] / total : 0.0;
     if (month > 0)
         m->adopted_months += (double)adopted_total(m);
-    m->dirty = 1; /* momentum moved */
+    m->dirty = MK_DIRTY_ALL; /* momentum moved */
     if (month >= m->sc->horizon_months)
         return MS_OK;
     return ms_engine_schedule_at(eng, month + 1.0, MK_EV_SNAPSHOT, MK_PRIO_SNAPSHOT, 0,

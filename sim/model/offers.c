@@ -79,7 +79,7 @@ void mk_offers_apply_regime(mk_market *m)
             o->state = MS_OFFER_BLOCKED;
         o->sigma = o->disputed ? sigma : 0.0;
     }
-    m->dirty = 1;
+    m->dirty = MK_DIRTY_ALL;
 }
 
 /* Deterministic utility of offer o for segment s, on the buyer's home
@@ -160,9 +160,10 @@ static void segment_refresh(mk_market *m, int s)
     }
 }
 
-void mk_tables_refresh(mk_market *m)
+void mk_tables_refresh(mk_market *m, int s)
 {
-    for (int s = 0; s < m->sc->n_segments; s++)
-        segment_refresh(m, s);
-    m->dirty = 0;
+    if (!(m->dirty & (UINT32_C(1) << s)))
+        return;
+    segment_refresh(m, s);
+    m->dirty &= ~(UINT32_C(1) << s);
 }

@@ -150,7 +150,7 @@ static ms_status exo_apply(mk_market *m, const ms_exo_event *e)
     default:
         break;
     }
-    m->dirty = 1;
+    m->dirty = MK_DIRTY_ALL;
     int temporary = e->type == MS_EXO_OUTAGE || e->type == MS_EXO_CAPACITY_SHOCK;
     if (temporary && e->duration > 0.0)
         return ms_engine_schedule_in(m->eng, e->duration, MK_EV_EXO_END, MK_PRIO_WORLD, 0,
@@ -165,7 +165,7 @@ ms_status mk_world_on_exo(ms_engine *eng, void *model, const ms_event *ev)
     if (ev->data >= MS_MAX_EVENTS) { /* a product's configured launch month */
         int p = (int)(ev->data - MS_MAX_EVENTS);
         m->launched[p] = 1;
-        m->dirty = 1;
+        m->dirty = MK_DIRTY_ALL;
         mk_event_row(m, "launch", m->sc->products[p].id, "launch_month");
         return MS_OK;
     }
@@ -179,7 +179,7 @@ ms_status mk_world_on_exo_end(ms_engine *eng, void *model, const ms_event *ev)
     char name[32];
     (void)eng;
     apply_clouds(m, e, -1);
-    m->dirty = 1;
+    m->dirty = MK_DIRTY_ALL;
     snprintf(name, sizeof name, "%s_end", exo_names[e->type]);
     mk_event_row(m, name, subject_of(m->sc, e), "");
     return MS_OK;

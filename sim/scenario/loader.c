@@ -51,7 +51,7 @@ static FILE *open_text(const char *path, int regular_only, ms_errors *errs)
     return f;
 }
 
-static char *read_file(const char *path, int regular_only, ms_errors *errs)
+char *ms_scenario_read_file(const char *path, int regular_only, ms_errors *errs)
 {
     FILE *f = open_text(path, regular_only, errs);
     if (!f)
@@ -84,7 +84,7 @@ static void join_path(char *out, size_t cap, const char *dir, const char *name)
         snprintf(out, cap, "%s/%s", dir, name);
 }
 
-static void dir_of(char *out, size_t cap, const char *path)
+void ms_scenario_dir_of(char *out, size_t cap, const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -133,14 +133,14 @@ static void load_include(ms_loader *ld, const ms_prescan *ps, int i, const char 
     free(real);
     ms_errors sub;
     ms_errors_init(&sub);
-    char *text = read_file(path, 1, &sub);
+    char *text = ms_scenario_read_file(path, 1, &sub);
     if (!text) {
         ms_errors_add(ld->errs, name, ps->include_lines[i], "@include", "\"%s\": %s", path,
                       sub.count ? sub.items[0].msg : "cannot read");
         ld->syntax_errors++;
         return;
     }
-    dir_of(incdir, sizeof incdir, path);
+    ms_scenario_dir_of(incdir, sizeof incdir, path);
     load_text(ld, text, path, incdir, depth + 1);
     free(text);
 }
@@ -443,14 +443,14 @@ ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets,
 {
     ms_errors_init(errs);
     *out = NULL;
-    char *text = path ? read_file(path, 0, errs) : NULL;
+    char *text = path ? ms_scenario_read_file(path, 0, errs) : NULL;
     if (!text) {
         if (!path)
             ms_errors_add(errs, "", 0, "", "no scenario file given");
         return MS_EIO;
     }
     char dir[512];
-    dir_of(dir, sizeof dir, path);
+    ms_scenario_dir_of(dir, sizeof dir, path);
     ms_status st = ms_scenario_load_string(text, path, dir, sets, nsets, out, errs);
     free(text);
     return st;

@@ -27,11 +27,14 @@ typedef struct {
 } comp;
 
 typedef struct {
-    ms_loader *ld;
+    ms_loader *ld;   /* NULL when only parsing (ms_override_target) */
+    ms_errors *errs; /* NULL: errors are not reported */
     const char *key;
     comp c[MAX_COMPS];
     int n;
     int list_at; /* index of the first component that is a list, or -1 */
+    int id_at;   /* index of the last entity id component, or -1 */
+    int kind;    /* that entity's kind (MS_KIND_*) */
 } setter;
 
 static void set_error(setter *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -43,7 +46,8 @@ static void set_error(setter *st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ms_errors_add(st->ld->errs, "--set", 0, st->key, "%s", msg);
+    if (st->errs)
+        ms_errors_add(st->errs, "--set", 0, st->key, "%s", msg);
 }
 
 /* A libconfig setting name: a letter, then letters, digits, '_' or '-'. */
@@ -120,6 +124,7 @@ static const ms_schema_key *match_schema(setter *st)
     ms_schema_type ptype = MS_SCHEMA_GROUP;
     const ms_schema_key *k = NULL;
     st->list_at = -1;
+    st->id_at = -1;
     for (int i = 0; i < st->n; i++) {
         size_t len = strlen(norm);
         const char *sep = len ? "." : "";
@@ -136,6 +141,8 @@ static const ms_schema_key *match_schema(setter *st)
                                  "regimes.<id>.rules, regime_schedule or events)"),
                    NULL;
         if (ptype == MS_SCHEMA_NAMED) {
+            st->id_at = i;
+            st->kind = k->aux;
             snprintf(norm + len, sizeof norm - len, "%s<id>", sep);
             ptype = MS_SCHEMA_GROUP;
             continue;
@@ -197,8 +204,7 @@ static config_setting_t *make_parent(setter *st)
     return s;
 }
 
-/* Copies v without surrounding quotes or blanks into buf. */
-static void unquote(const char *v, char *buf, size_t cap)
+void ms_override_unquote(const char *v, char *buf, size_t cap)
 {
     while (isspace((unsigned char)*v))
         v++;
@@ -218,7 +224,7 @@ static void unquote(const char *v, char *buf, size_t cap)
 static int set_refset(setter *st, config_setting_t *leaf, const char *v)
 {
     char buf[512];
-    unquote(v, buf, sizeof buf);
+    ms_override_unquote(v, buf, sizeof buf);
     char *p = buf;
     size_t len = strlen(p);
     if (len && p[0] == '[' && p[len - 1] == ']') {
@@ -231,7 +237,7 @@ static int set_refset(setter *st, config_setting_t *leaf, const char *v)
         next = strchr(tok, ',');
         if (next)
             *next++ = '\0';
-        unquote(tok, id, sizeof id);
+        ms_override_unquote(tok, id, sizeof id);
         if (!id[0]) {
             set_error(st,
                       "\"%s\" has an empty element (expected ids separated by single "
@@ -263,7 +269,7 @@ static int set_leaf(setter *st, const ms_schema_key *k, config_setting_t *parent
     const char *name = st->c[st->n - 1].name;
     char buf[256];
     char *end;
-    unquote(v, buf, sizeof buf);
+    ms_override_unquote(v, buf, sizeof buf);
     int ctype = k->type == MS_SCHEMA_BOOL                                ? CONFIG_TYPE_BOOL
                 : k->type == MS_SCHEMA_REFSET                            ? CONFIG_TYPE_ARRAY
                 : k->type == MS_SCHEMA_FLOAT                             ? CONFIG_TYPE_FLOAT
@@ -314,30 +320,55 @@ static int set_leaf(setter *st, const ms_schema_key *k, config_setting_t *parent
     return 0;
 }
 
+/* Splits `set` into key and value and maps the key onto the schema.
+ * Returns the leaf key, or NULL after reporting (when st->errs is set). */
+static const ms_schema_key *parse_set(setter *st, char *key, size_t cap, const char *set,
+                                      const char **value)
+{
+    const char *eq = strchr(set, '=');
+    size_t klen = eq ? (size_t)(eq - set) : strlen(set);
+    if (klen >= cap)
+        klen = cap - 1;
+    memcpy(key, set, klen);
+    key[klen] = '\0';
+    st->key = key;
+    st->list_at = st->id_at = -1;
+    *value = eq ? eq + 1 : "";
+    if (!eq || klen == 0) {
+        set_error(st, "\"%s\" is not an override (expected %s)", set, "KEY=VALUE");
+        return NULL;
+    }
+    if (split_key(st) != 0) {
+        set_error(st, "malformed key (expected a path such as clouds.aws.price_index)");
+        return NULL;
+    }
+    return match_schema(st);
+}
+
 static void apply_one(ms_loader *ld, const char *set)
 {
     char key[256];
-    const char *eq = strchr(set, '=');
-    size_t klen = eq ? (size_t)(eq - set) : strlen(set);
-    if (klen >= sizeof key)
-        klen = sizeof key - 1;
-    memcpy(key, set, klen);
-    key[klen] = '\0';
-    setter st = {ld, key, {{"", 0}}, 0, -1};
-    if (!eq || klen == 0) {
-        set_error(&st, "\"%s\" is not an override (expected %s)", set, "KEY=VALUE");
-        return;
-    }
-    if (split_key(&st) != 0) {
-        set_error(&st, "malformed key (expected a path such as clouds.aws.price_index)");
-        return;
-    }
-    const ms_schema_key *k = match_schema(&st);
+    const char *value;
+    setter st = {.ld = ld, .errs = ld->errs};
+    const ms_schema_key *k = parse_set(&st, key, sizeof key, set, &value);
     if (!k)
         return;
     config_setting_t *parent = make_parent(&st);
     if (parent)
-        set_leaf(&st, k, parent, eq + 1);
+        set_leaf(&st, k, parent, value);
+}
+
+const ms_schema_key *ms_override_target(const char *set, ms_override_tgt *t)
+{
+    char key[256];
+    setter st = {.ld = NULL, .errs = NULL};
+    const ms_schema_key *k = parse_set(&st, key, sizeof key, set, &t->value);
+    if (!k)
+        return NULL;
+    t->in_list = st.list_at >= 0;
+    t->kind = st.id_at >= 0 ? st.kind : -1;
+    snprintf(t->id, sizeof t->id, "%s", st.id_at >= 0 ? st.c[st.id_at].name : "");
+    return k;
 }
 
 void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets)
@@ -349,7 +380,7 @@ void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets)
 
 const ms_schema_key *ms_override_lookup(ms_loader *ld, const char *key)
 {
-    setter st = {ld, key, {{"", 0}}, 0, -1};
+    setter st = {.ld = ld, .errs = ld->errs, .key = key, .list_at = -1, .id_at = -1};
     if (split_key(&st) != 0) {
         set_error(&st, "malformed key (expected a path such as clouds.aws.price_index)");
         return NULL;

@@ -145,6 +145,12 @@ typedef struct {
 } ms_found;
 
 /* loader.c */
+/* The whole file as a NUL-terminated string (malloc'd), or NULL with the
+ * reason in errs (unreadable, over the size cap, a NUL byte; with
+ * regular_only, not a regular file). */
+char *ms_scenario_read_file(const char *path, int regular_only, ms_errors *errs);
+/* The directory part of path ("." when none), where @include resolves. */
+void ms_scenario_dir_of(char *out, size_t cap, const char *path);
 /* Resolves a concrete path ("clouds.aws.sla", "events.[2].value", "a[1].b")
  * inside one setting; NULL if absent. */
 config_setting_t *ms_loader_resolve(config_setting_t *root, const char *path);
@@ -169,6 +175,21 @@ void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets);
  * reason (unknown key with a did-you-mean, not a single value) added to
  * ld->errs; only ld->errs is used. */
 const ms_schema_key *ms_override_lookup(ms_loader *ld, const char *key);
+/* Where an override points, parsed without a loader (for patch.c). */
+typedef struct {
+    const char *value; /* the text after '=' (points into the set) */
+    int in_list;       /* the key is inside a list element */
+    int kind;          /* MS_KIND_* of the entity the key belongs to, or -1 */
+    char id[64];       /* that entity's id */
+} ms_override_tgt;
+/* The schema key `set` ("KEY=VALUE") names, or NULL when --set would
+ * report an error for the key. */
+const ms_schema_key *ms_override_target(const char *set, ms_override_tgt *t);
+/* Copies v without surrounding quotes or blanks into buf (truncating). */
+void ms_override_unquote(const char *v, char *buf, size_t cap);
+
+/* patch.c: overrides applied to a built scenario (see ms_scenario_base). */
+int ms_patch_apply(ms_scenario *sc, const char *const *sets, int nsets);
 
 /* build.c: the scenario from the layers; reports dangling references. */
 void ms_build_scenario(ms_loader *ld, ms_scenario *sc);

@@ -13,7 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "marketsim/csv.h"
-#include "marketsim/results_csv.h"
+#include "../../sim/experiment/results_csv.h"
 
 /* Writes one row of the given fields and returns it (static storage). */
 static const char *row_of(const char *const *fields, int n)

@@ -17,7 +17,8 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "marketsim/atomic.h"
-#include "marketsim/experiment.h"
+#include "marketsim/runner.h"
+#include "marketsim/stats.h"
 
 /* ---- runner ------------------------------------------------------------ */
 

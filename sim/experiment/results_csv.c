@@ -5,7 +5,7 @@
  * scenario by index; an index out of range (a model bug) prints as `?`
  * rather than crashing, and the invariant tests catch it.
  */
-#include "marketsim/results_csv.h"
+#include "results_csv.h"
 
 #include <string.h>
 
