@@ -50,6 +50,7 @@ static const metric_def summary[] = {
     {"final_share_spend", MS_CT_SUMMARY, SUBJ_CLOUD},
     {"final_share_buyers", MS_CT_SUMMARY, SUBJ_CLOUD},
     {"vendor_share_spend", MS_CT_SUMMARY, SUBJ_VENDOR},
+    {"total_spend", MS_CT_SUMMARY, SUBJ_ALL},
     {"adoption_rate", MS_CT_SUMMARY, SUBJ_GROUP},
     {"deferral_rate", MS_CT_SUMMARY, SUBJ_GROUP},
     {"multicloud_rate", MS_CT_SUMMARY, SUBJ_ALL},
@@ -431,5 +432,5 @@ size_t ms_calib_targets_split(ms_calib_targets *t, int month)
 
 int ms_calib_target_is_share(const ms_calib_target *t)
 {
-    return t->kind != MS_CT_TOTAL_SPEND && strcmp(t->metric, "resolution_months") != 0;
+    return strcmp(t->metric, "total_spend") != 0 && strcmp(t->metric, "resolution_months") != 0;
 }

@@ -138,12 +138,14 @@ static void test_targets_read_file(void)
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     FILE *f = fdopen(fd, "w");
-    fputs(H "24,total_spend,all,5000,500\n", f);
+    fputs(H "24,total_spend,all,5000,500\n,total_spend,all,6000,600\n", f);
     fclose(f);
     CU_ASSERT_EQUAL(ms_calib_targets_read(path, sc, &t, &err), MS_OK);
-    CU_ASSERT_EQUAL(t.n, 1);
+    CU_ASSERT_EQUAL_FATAL(t.n, 2);
     CU_ASSERT_EQUAL(t.items[0].kind, MS_CT_TOTAL_SPEND);
     CU_ASSERT_FALSE(ms_calib_target_is_share(&t.items[0]));
+    CU_ASSERT_EQUAL(t.items[1].kind, MS_CT_SUMMARY); /* summary.csv's total_spend */
+    CU_ASSERT_FALSE(ms_calib_target_is_share(&t.items[1]));
     ms_calib_targets_fini(&t);
     remove(path);
     ms_scenario_destroy(sc);
