@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mpi_identity.sh - an MPI sweep on 1, 2 and 3 ranks writes exactly the
-# bytes of a serial sweep. usage: mpi_identity.sh MPI_MARKETSIM SERIAL_MARKETSIM
+# bytes of a serial sweep (a grid, and a Morris design with its indices).
+# usage: mpi_identity.sh MPI_MARKETSIM SERIAL_MARKETSIM
 set -euo pipefail
 MPI_BIN=$1
 SERIAL_BIN=$2
@@ -22,6 +23,18 @@ for np in 1 2 3; do
     if diff <(grep -v '^marketsim_version,' "$tmp/serial/manifest.csv") \
             <(grep -v '^marketsim_version,' "$tmp/np$np/manifest.csv") >/dev/null; then
         pass=$((pass + 1)); else echo "FAIL: -np $np manifest differs"; fail=$((fail + 1)); fi
+done
+# sensitivity designs are sweeps too: a Morris design (seeded trajectories)
+# on 2 ranks, and its indices, as serial
+sa=(scenarios/frontier_dispute.cfg --design morris -n 3 --vary dispute.p_amend=0.0:1
+    --vary buyers.count=200:400 --set sim.horizon_months=12 -r 2 -q)
+"$SERIAL_BIN" sweep "${sa[@]}" -o "$tmp/mo_serial"
+mpirun --oversubscribe -np 2 "$MPI_BIN" sweep "${sa[@]}" -o "$tmp/mo_np2"
+"$SERIAL_BIN" sensitivity "$tmp/mo_serial" -q
+"$SERIAL_BIN" sensitivity "$tmp/mo_np2" -q
+for f in sweep.csv sensitivity.csv; do
+    if cmp -s "$tmp/mo_serial/$f" "$tmp/mo_np2/$f"; then pass=$((pass + 1)); else
+        echo "FAIL: morris -np 2 $f differs from the serial sweep's"; fail=$((fail + 1)); fi
 done
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
