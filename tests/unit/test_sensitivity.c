@@ -4,12 +4,14 @@
  * The functions are evaluated here in C on the designs' points, exactly as
  * a sweep evaluates the simulation. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
 #include <gsl/gsl_qrng.h>
 
+#include "marketsim/design.h"
 #include "marketsim/sensitivity.h"
 #include "test_main.h"
 
@@ -248,6 +250,71 @@ static void test_noise_share(void)
     CU_ASSERT(isnan(ms_sens_noise_share(NAN, 1)));
 }
 
+/* ---- as sweep designs (design.h) ------------------------------------------ */
+
+static void test_sweep_designs(void)
+{
+    const char *vary[] = {"x.a=0.0:1", "x.n=100:200"};
+    ms_design d;
+    ms_error err;
+    CU_ASSERT_EQUAL_FATAL(ms_design_build_levels(MS_DESIGN_SALTELLI, vary, 2, 8, 0, 1, &d, &err),
+                          MS_OK);
+    CU_ASSERT_EQUAL(d.n_points, 32);
+    CU_ASSERT_EQUAL(d.samples, 8);
+    CU_ASSERT_STRING_EQUAL(ms_design_kind_name(d.kind), "saltelli");
+    double u[32 * 2];
+    CU_ASSERT_EQUAL_FATAL(ms_sens_saltelli_design(8, 2, u), MS_OK);
+    for (size_t p = 0; p < 32; p++) { /* the unit points, scaled */
+        CU_ASSERT_EQUAL(strtod(ms_design_cell(&d, p, 0), NULL), u[p * 2]);
+        double n = floor(100 + 101 * u[p * 2 + 1]);
+        CU_ASSERT_EQUAL(strtod(ms_design_cell(&d, p, 1), NULL), n > 200 ? 200 : n);
+    }
+    ms_buf b;
+    ms_buf_init(&b);
+    ms_design_manifest(&d, &b);
+    CU_ASSERT_STRING_EQUAL(ms_buf_cstr(&b), "design_samples,8\ndesign_bounds,0:1;100:200\n");
+    ms_design_fini(&d);
+
+    const char *ints[] = {"x.n=0:3", "x.b=0.25:0.75"};
+    CU_ASSERT_EQUAL_FATAL(ms_design_build_levels(MS_DESIGN_MORRIS, ints, 2, 5, 6, 9, &d, &err),
+                          MS_OK);
+    CU_ASSERT_EQUAL(d.n_points, 15);
+    for (size_t p = 0; p < 15; p++) { /* 6 levels of 0..3, rounded: 0,1,1,2,2,3 */
+        double n = strtod(ms_design_cell(&d, p, 0), NULL),
+               x = strtod(ms_design_cell(&d, p, 1), NULL);
+        CU_ASSERT(n == floor(n) && n >= 0 && n <= 3);
+        CU_ASSERT_DOUBLE_EQUAL((x - 0.25) / 0.5 * 5, round((x - 0.25) / 0.5 * 5), 1e-9);
+    }
+    ms_buf_clear(&b);
+    ms_design_manifest(&d, &b);
+    CU_ASSERT_STRING_EQUAL(ms_buf_cstr(&b),
+                           "design_samples,5\ndesign_levels,6\ndesign_bounds,0:3;0.25:0.75\n");
+    ms_buf_fini(&b);
+    ms_design_fini(&d);
+
+    const char *flat[] = {"x.a=0.5:0.5"}, *list[] = {"x.a=0.1,0.2"};
+    CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_SALTELLI, flat, 1, 8, 0, 1, &d, &err),
+                    MS_EUSAGE);
+    CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, list, 1, 8, 0, 1, &d, &err),
+                    MS_EUSAGE);
+    CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, vary, 2, 8, 5, 1, &d, &err),
+                    MS_EUSAGE);
+    CU_ASSERT_STRING_EQUAL(err.key, "--levels");
+    char keys[21][16];
+    const char *many[21];
+    for (int i = 0; i < 21; i++) {
+        snprintf(keys[i], sizeof keys[i], "k%d=0.0:1", i);
+        many[i] = keys[i];
+    }
+    CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_SALTELLI, many, 21, 8, 0, 1, &d, &err),
+                    MS_EUSAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "at most 20 keys"));
+    CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, many, 21, 8, 0, 1, &d, &err),
+                    MS_OK); /* Morris is not limited by the Sobol sequence */
+    CU_ASSERT_EQUAL(d.n_points, 8 * 22);
+    ms_design_fini(&d);
+}
+
 static const ms_test_case cases[] = {
     {"Ishigami: S1, ST within 0.03 at N = 8192", test_ishigami},
     {"G-function a = (0,1,4.5,9,99,99,99,99)", test_g_function},
@@ -258,5 +325,6 @@ static const ms_test_case cases[] = {
     {"Morris on a linear function", test_morris_linear},
     {"Morris on Ishigami", test_morris_nonlinear},
     {"noise share", test_noise_share},
+    {"saltelli and morris sweep designs", test_sweep_designs},
 };
 MS_TEST_MAIN("sensitivity", cases)
