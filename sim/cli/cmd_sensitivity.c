@@ -260,6 +260,8 @@ static void ranked(const ms_sens_metric *m, int n, int *order)
  * the metric's units per key range. */
 static void num(double v, int sobol)
 {
+    if (sobol && fabs(v) < 0.0005)
+        v = 0; /* no "-0.000" */
     if (isnan(v))
         printf(" %9s", "-");
     else
@@ -268,6 +270,10 @@ static void num(double v, int sobol)
 
 static void ci(double lo, double hi, int sobol)
 {
+    if (sobol && fabs(lo) < 0.0005)
+        lo = 0;
+    if (sobol && fabs(hi) < 0.0005)
+        hi = 0;
     if (isnan(lo))
         printf("  %-22s", "");
     else
