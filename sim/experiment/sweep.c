@@ -358,9 +358,10 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     ms_csv_init(&w, &keys);
     for (int k = 0; k < cfg->design->n_keys; k++)
         ms_csv_str(&w, knames[k]);
-    ms_status st = ms_buf_write(&head, rows);
-    if (st == MS_OK)
-        st = ms_sweep_asm_init(&c->as, rows, summary, ms_buf_cstr(&keys));
+    ms_status st = ms_buf_ok(&head) ? ms_sweep_asm_init(&c->as, rows, summary, ms_buf_cstr(&keys))
+                                    : MS_ENOMEM;
+    if (st == MS_OK) /* through the assembler, so the part's checksum covers it */
+        st = ms_sweep_asm_write(&c->as, head.data, head.len);
     ms_buf_fini(&head);
     ms_buf_fini(&keys);
     c->as.target_metric = cfg->target_halfwidth > 0 ? cfg->target_metric : NULL;
@@ -420,6 +421,11 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
                           "subject columns of sweep.csv)", cfg->target_metric, cfg->target_subject);
     char name[96];
     file_name(name, sizeof name, c, "manifest", ".csv");
+    if (st == MS_OK && cfg->shard_n) /* the part's proof, for merge */
+        ms_buf_printf(&manifest, MS_SWEEP_PART_ROWS "%" PRIu64 "\n" MS_SWEEP_PART_HASH "%016" PRIx64 "\n",
+                      c->as.lines - 1, c->as.rows_hash);
+    if (st == MS_OK && !ms_buf_ok(&manifest))
+        st = MS_ENOMEM;
     if (st == MS_OK)
         st = put_file(set, name, manifest.data, manifest.len, err);
     if (st == MS_OK)

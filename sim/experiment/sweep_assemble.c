@@ -32,6 +32,7 @@ ms_status ms_sweep_asm_init(ms_sweep_asm *a, FILE *rows, FILE *summary, const ch
     memset(a, 0, sizeof *a);
     a->rows = rows;
     a->summary = summary;
+    a->rows_hash = MS_SWEEP_FNV1A_INIT;
     ms_buf_init(&a->scratch);
     if (summary) {
         if (!(a->tab = ms_stats_table_create()))
@@ -123,9 +124,20 @@ static ms_status add_line(ms_sweep_asm *a, char *line)
     return ms_stats_table_add(a->tab, metric, subject, value);
 }
 
-ms_status ms_sweep_asm_add(ms_sweep_asm *a, const char *text, size_t len)
+ms_status ms_sweep_asm_write(ms_sweep_asm *a, const char *text, size_t len)
 {
     if (len && fwrite(text, 1, len, a->rows) != len)
+        return MS_EIO;
+    a->rows_hash = ms_sweep_fnv1a_add(a->rows_hash, text, len);
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++)
+        a->lines++;
+    return MS_OK;
+}
+
+ms_status ms_sweep_asm_add(ms_sweep_asm *a, const char *text, size_t len)
+{
+    if (ms_sweep_asm_write(a, text, len) != MS_OK)
         return MS_EIO;
     if (!a->summary)
         return MS_OK;

@@ -21,12 +21,17 @@ typedef struct {
     const char *target_metric, *target_subject;
     double worst_halfwidth; /* of the target over finished points */
     ms_buf scratch;
+    uint64_t lines;     /* lines written to rows (the header included) */
+    uint64_t rows_hash; /* FNV-1a of every byte written to rows */
 } ms_sweep_asm;
 
 ms_status ms_sweep_asm_init(ms_sweep_asm *a, FILE *rows, FILE *summary, const char *key_header);
 /* Adds one task's rows (complete lines). MS_EIO on a write error,
  * MS_EINVAL on a malformed row. */
 ms_status ms_sweep_asm_add(ms_sweep_asm *a, const char *text, size_t len);
+/* Writes text to rows as is (the header), counting it into lines and
+ * rows_hash as ms_sweep_asm_add does. MS_EIO on a write error. */
+ms_status ms_sweep_asm_write(ms_sweep_asm *a, const char *text, size_t len);
 /* Flushes the last point's summary. */
 ms_status ms_sweep_asm_finish(ms_sweep_asm *a);
 void ms_sweep_asm_fini(ms_sweep_asm *a);
@@ -55,6 +60,15 @@ ms_status ms_sweep_journal_add(ms_sweep_journal *j, uint64_t id, const char *tex
 /* Closes; with remove, deletes the file. */
 void ms_sweep_journal_close(ms_sweep_journal *j, int remove);
 
+#define MS_SWEEP_FNV1A_INIT UINT64_C(0xcbf29ce484222325)
+/* 64-bit FNV-1a of data; _add continues a running hash h. */
 uint64_t ms_sweep_fnv1a(const void *data, size_t n);
+uint64_t ms_sweep_fnv1a_add(uint64_t h, const void *data, size_t n);
+
+/* A part file's proof of completeness: the lines a shard appends to its
+ * manifest.part-K-of-N.csv after the shard line, once its part file is
+ * written. `merge` refuses a part whose rows or checksum differ. */
+#define MS_SWEEP_PART_ROWS "part_rows,"
+#define MS_SWEEP_PART_HASH "part_fnv1a64,"
 
 #endif

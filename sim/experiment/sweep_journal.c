@@ -16,15 +16,19 @@
 
 #include "sweep_internal.h"
 
-uint64_t ms_sweep_fnv1a(const void *data, size_t n)
+uint64_t ms_sweep_fnv1a_add(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *b = data;
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
     for (size_t i = 0; i < n; i++) {
         h ^= b[i];
         h *= UINT64_C(0x100000001b3);
     }
     return h;
+}
+
+uint64_t ms_sweep_fnv1a(const void *data, size_t n)
+{
+    return ms_sweep_fnv1a_add(MS_SWEEP_FNV1A_INIT, data, n);
 }
 
 typedef ms_status (*replay_fn)(void *ctx, uint64_t id, const char *text, size_t len);

@@ -4,7 +4,11 @@
  * Each part holds its shard's tasks in id order, so a k-way merge on task
  * id streams them in global order with one line of each part in memory.
  * Every id from 0 to tasks-1 must appear in exactly one part; manifests
- * must agree except for their last (shard) line. */
+ * must agree except for their shard line and the lines after it. Those
+ * carry each part's proof of completeness (its data row count and FNV-1a
+ * checksum, written by the shard after the part itself): every part is
+ * checked against it before anything is merged, so a truncated, extended
+ * or edited part is refused by name instead of merged. */
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@ typedef struct {
     char *line;
     size_t cap;
     uint64_t id; /* of the current line; UINT64_MAX at end */
+    uint64_t want_rows, want_hash; /* from the part's manifest */
 } part;
 
 typedef struct {
@@ -81,6 +86,19 @@ static void strip_shard_line(char *text)
         p[1] = '\0';
 }
 
+/* Reads the part's row count and checksum from its manifest's text. */
+static int part_proof(const char *text, part *p)
+{
+    const char *r = strstr(text, "\n" MS_SWEEP_PART_ROWS);
+    const char *h = strstr(text, "\n" MS_SWEEP_PART_HASH);
+    char *end1, *end2;
+    if (!r || !h)
+        return -1;
+    p->want_rows = strtoull(r + 1 + strlen(MS_SWEEP_PART_ROWS), &end1, 10);
+    p->want_hash = strtoull(h + 1 + strlen(MS_SWEEP_PART_HASH), &end2, 16);
+    return *end1 == '\n' && *end2 == '\n' ? 0 : -1;
+}
+
 static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
 {
     char path[4200];
@@ -88,6 +106,14 @@ static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
     char *text = slurp(path);
     if (!text)
         return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing: shard %" PRIu32 " of %" PRIu32 " has not finished", k, m->n);
+    if (part_proof(text, &m->parts[k]) != 0) {
+        free(text);
+        return ms_error_set(err, MS_EUSAGE, path, 0, "",
+                            "no " MS_SWEEP_PART_ROWS " and " MS_SWEEP_PART_HASH
+                            " lines (not written by this version's shard, or edited): run shard %" PRIu32
+                            "/%" PRIu32 " again",
+                            k, m->n);
+    }
     strip_shard_line(text);
     if (k == 0) {
         m->manifest = text;
@@ -116,11 +142,52 @@ static int next_line(merge_ctx *m, part *p)
     return 1;
 }
 
+/* Reads a whole part file and compares it with its manifest's proof. */
+static ms_status verify_part(const char *path, const part *want, ms_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing part file");
+    uint64_t h = MS_SWEEP_FNV1A_INIT, lines = 0;
+    char buf[65536];
+    size_t n;
+    int last = '\n';
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        h = ms_sweep_fnv1a_add(h, buf, n);
+        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++)
+            lines++;
+        last = (unsigned char)buf[n - 1];
+    }
+    int bad_read = ferror(f);
+    fclose(f);
+    if (bad_read)
+        return ms_error_set(err, MS_EIO, path, 0, "", "cannot read the part file");
+    uint64_t rows = lines ? lines - 1 : 0;
+    if (last != '\n')
+        return ms_error_set(err, MS_EUSAGE, path, 0, "",
+                            "the last line is cut off (the file was truncated after its shard wrote it)");
+    if (rows != want->want_rows)
+        return ms_error_set(err, MS_EUSAGE, path, 0, "",
+                            "%" PRIu64 " rows, but its manifest says %" PRIu64
+                            " (the file was cut short or added to after its shard wrote it)",
+                            rows, want->want_rows);
+    if (h != want->want_hash)
+        return ms_error_set(err, MS_EUSAGE, path, 0, "",
+                            "checksum %016" PRIx64 " differs from its manifest's %016" PRIx64
+                            " (the file was changed after its shard wrote it)",
+                            h, want->want_hash);
+    return MS_OK;
+}
+
 static ms_status open_parts(merge_ctx *m, char **header, ms_error *err)
 {
-    m->parts = calloc(m->n, sizeof *m->parts);
-    if (!m->parts)
-        return MS_ENOMEM;
+    for (uint32_t k = 0; k < m->n; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
+        ms_status st = verify_part(path, &m->parts[k], err);
+        if (st != MS_OK)
+            return st;
+    }
     for (uint32_t k = 0; k < m->n; k++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
@@ -218,6 +285,8 @@ ms_status ms_sweep_merge(const char *dir, ms_error *err)
     m.dir = dir;
     char *header = NULL;
     ms_status st = find_shards(&m, err);
+    if (st == MS_OK && !(m.parts = calloc(m.n, sizeof *m.parts)))
+        st = MS_ENOMEM;
     for (uint32_t k = 0; st == MS_OK && k < m.n; k++)
         st = check_manifest(&m, k, err);
     if (st == MS_OK)

@@ -178,6 +178,32 @@ huge_design() {
 }
 check "7. a million-row design file is refused at row 100001" huge_design
 
+# --- 6. merge refuses parts that fail their proof ----------------------------
+SW=(--vary dispute.p_amend=0.3,0.7 --vary buyers.count=300:600:2 -r 3 -q)
+shards() { # shards DIR: the sweep in 3 shards, then merged
+    local k
+    for k in 0 1 2; do "$BIN" sweep "$SC" "${SW[@]}" --shard $k/3 -o "$1" || return 1; done
+}
+merge_refused() { # merge_refused NAME PATTERN EDIT...: edited copy of the parts is refused
+    local name=$1 pat=$2
+    shift 2
+    rm -rf "$TMP/m_$name"
+    cp -r "$TMP/parts" "$TMP/m_$name" && (cd "$TMP/m_$name" && eval "$*") || return 1
+    fails_with 2 "m_$name/sweep.part-.*error: $pat" "$BIN" merge "$TMP/m_$name" || return 1
+    [ ! -e "$TMP/m_$name/sweep.csv" ] || { echo "  sweep.csv written"; return 1; }
+}
+check "6. shards merge to the unsharded bytes" eval 'shards "$TMP/parts" && cp -r "$TMP/parts" "$TMP/merged" &&
+    "$BIN" merge "$TMP/merged" && "$BIN" sweep "$SC" "${SW[@]}" -o "$TMP/serial" &&
+    cmp "$TMP/merged/sweep.csv" "$TMP/serial/sweep.csv" && cmp "$TMP/merged/sweep_summary.csv" "$TMP/serial/sweep_summary.csv" &&
+    cmp "$TMP/merged/manifest.csv" "$TMP/serial/manifest.csv"'
+check "6. a part 5 lines short is refused, naming it" merge_refused cut "[0-9]* rows, but its manifest says"     'head -n -5 sweep.part-1-of-3.csv >x && mv x sweep.part-1-of-3.csv'
+check "6. a part cut mid-number (truncate -s -4) is refused" merge_refused trunc "the last line is cut off"     'truncate -s -4 sweep.part-2-of-3.csv'
+check "6. a tampered value is refused" merge_refused value "checksum .* differs"     "sed -i '5s/,[0-9.e+-]*\$/,0.5/' sweep.part-0-of-3.csv"
+check "6. a garbage row is refused (not 'task 0 appears twice')" merge_refused garbage "145 rows, but its manifest says 144"     'echo garbage >>sweep.part-0-of-3.csv'
+check "6. a manifest without the proof is refused" \
+    eval 'rm -rf "$TMP/m_old" && cp -r "$TMP/parts" "$TMP/m_old" && sed -i "/^part_/d" "$TMP/m_old/manifest.part-1-of-3.csv" &&
+          fails_with 2 "manifest.part-1-of-3.csv: error: no part_rows" "$BIN" merge "$TMP/m_old"'
+
 # --- flag values ------------------------------------------------------------
 check "-r ' 2' refused like -r '2 '" fails_with 2 "-r: ' 2' is not a whole number" "$BIN" run "$SC" -r ' 2' -q -o "$TMP/r1"
 check "-r '2 ' refused" fails_with 2 "-r: '2 ' is not a whole number" "$BIN" run "$SC" -r '2 ' -q -o "$TMP/r2"
