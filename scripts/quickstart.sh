@@ -14,8 +14,10 @@ BUILD_DIR=${BUILD_DIR:-build}
 BUILD_TYPE=${BUILD_TYPE:-Release}
 PACKAGES="build-essential cmake pkg-config libgsl-dev libconfig-dev libcunit1-dev librandom123-dev ${EXTRA_PACKAGES:-}"
 # the test suite also checks the join script and JSON progress (python3)
-# and output under a decimal-comma locale (locales: localedef's data)
-TEST_PACKAGES="python3 locales"
+# and output under a decimal-comma locale (locales: localedef's data);
+# test_harden runs scripts/parallel_sweep.sh under GNU parallel (parallel)
+# and the permission checks as nobody through setpriv (util-linux)
+TEST_PACKAGES="python3 locales parallel util-linux"
 
 install_missing() {
     local missing=()

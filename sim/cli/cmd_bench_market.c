@@ -38,6 +38,7 @@ static const char help[] =
     "Runs scenarios/" SCENARIO_FILE " with N buyers for Y years, one replication,\n"
     "and prints buyers, years, events, decisions, seconds, peak_rss_mb and\n"
     "buyer_months_per_sec, one `key: value` line each.\n"
+    "--buyers N is 1 to 100000000 (buyers.count's range), --years Y 1 to 100.\n"
     "Defaults: --buyers 100000 --years 5, the scenario's own seed.\n";
 
 enum { OPT_BUYERS = 256, OPT_YEARS, OPT_SCENARIO };
@@ -59,7 +60,7 @@ static int parse(int argc, char **argv, bench_args *a)
     while (!bad && (c = getopt_long(argc, argv, ":s:h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_BUYERS:
-            bad = ms_cli_parse_u64(CMD, "--buyers", optarg, 1, 2000000000u, &a->buyers);
+            bad = ms_cli_parse_u64(CMD, "--buyers", optarg, 1, 100000000u, &a->buyers);
             break;
         case OPT_YEARS:
             bad = ms_cli_parse_u64(CMD, "--years", optarg, 1, 100, &a->years);

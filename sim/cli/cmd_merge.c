@@ -11,10 +11,20 @@ int ms_cli_merge(int argc, char **argv)
         puts("usage: marketsim merge DIR\n\n"
              "Joins sweep.part-K-of-N.csv files (from `marketsim sweep --shard K/N`) into\n"
              "sweep.csv, sweep_summary.csv and manifest.csv: exactly the bytes an unsharded\n"
-             "sweep writes. Refuses missing or duplicate tasks and manifests that differ.");
+             "sweep writes. Refuses missing or duplicate tasks, manifests that differ,\n"
+             "and a part that fails its proof (the row count and checksum its shard wrote\n"
+             "last into its manifest): cut short, extended or edited. Refuses while a\n"
+             "shard still writes into DIR. `--` before DIR lets it start with '-'.");
         return MS_EXIT_OK;
     }
-    if (argc != 2 || argv[1][0] == '-')
+    if (argc == 3 && strcmp(argv[1], "--") == 0) { /* the end of options */
+        argc--;
+        argv++;
+    } else if (argc == 2 && argv[1][0] == '-' && argv[1][1]) {
+        return ms_cli_usage_error("merge", "unknown option '%s' (see marketsim merge --help)",
+                                  argv[1]);
+    }
+    if (argc != 2)
         return ms_cli_usage_error("merge",
                                   argc < 2 ? "missing DIR (see marketsim merge --help)"
                                            : "expected one DIR, got '%s'",

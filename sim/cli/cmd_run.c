@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "marketsim/cli.h"
+#include "marketsim/dirlock.h"
 #include "marketsim/run.h"
 #include "progress.h"
 
@@ -219,7 +220,11 @@ static int run_scenario(const run_args *a, const ms_scenario_base *base, const c
     ms_errors errs;
     ms_error err;
     memset(&err, 0, sizeof err);
-    ms_status st = ms_run(base, NULL, 0, &o, &res, &errs, &err);
+    ms_dir_lock *lock = NULL; /* a second command into dir refuses */
+    ms_status st = ms_dir_lock_take(dir, NULL, &lock, &err);
+    if (st == MS_OK)
+        st = ms_run(base, NULL, 0, &o, &res, &errs, &err);
+    ms_dir_lock_release(lock);
     ms_progress_finish(&progress);
     sigaction(SIGXFSZ, &old_xfsz, NULL);
     ms_exp_signals_restore(&sigs);
@@ -229,7 +234,7 @@ static int run_scenario(const run_args *a, const ms_scenario_base *base, const c
     }
     if (st != MS_OK) {
         ms_error_print(stderr, &err);
-        return MS_EXIT_FAIL;
+        return st == MS_EUSAGE ? MS_EXIT_USAGE : MS_EXIT_FAIL;
     }
     if (a->fingerprint)
         printf("fingerprint: %016" PRIx64 "\n", res->fingerprint);

@@ -23,7 +23,7 @@ typedef struct {
     int n_vary, n_sets, quiet, json, resume;
     ms_design_kind kind;
     uint64_t samples, reps, seed, threads, max_reps;
-    int have_seed, have_samples, levels;
+    int have_seed, have_samples, levels, have_max_reps;
     char target_metric[64], target_subject[64];
     double halfwidth;
     uint32_t shard_k, shard_n;
@@ -163,6 +163,7 @@ static int apply(sweep_args *a, int c, const char *arg, const char *opt)
     case OPT_LEVELS: return parse_levels(a, arg);
     case OPT_TARGET: return parse_target(a, arg);
     case OPT_MAXREPS:
+        a->have_max_reps = 1;
         return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, 1000000, &a->max_reps) ? MS_EXIT_USAGE : -1;
     case OPT_SHARD: return parse_shard(a, arg);
     case OPT_RESUME: a->resume = 1; return -1;
@@ -214,6 +215,17 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     if (a->kind != MS_DESIGN_GRID && !a->have_samples)
         return ms_cli_usage_error(CMD, "--design %s needs -n SAMPLES",
                                   ms_design_kind_name(a->kind));
+    /* options that would otherwise be silently ignored */
+    if (a->have_samples && (a->kind == MS_DESIGN_GRID || a->design_file))
+        return ms_cli_usage_error(CMD, "-n applies to --design lhs, sobol, saltelli and morris "
+                                       "(a grid's size comes from its --vary specs, a design "
+                                       "file's from its rows)");
+    if (a->have_max_reps && !(a->halfwidth > 0))
+        return ms_cli_usage_error(CMD, "--max-reps applies with --target-ci only");
+    if (a->have_max_reps && a->reps && a->max_reps < a->reps)
+        return ms_cli_usage_error(CMD, "--max-reps %" PRIu64 " is below -r %" PRIu64
+                                       " (expected at least the starting replications)",
+                                  a->max_reps, a->reps);
     if (a->levels && a->kind != MS_DESIGN_MORRIS)
         return ms_cli_usage_error(CMD, "--levels applies to --design morris only");
     if (a->halfwidth > 0 && a->shard_n)

@@ -3,6 +3,7 @@
  * The only place that exits. Every command returns its exit status:
  * 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +69,20 @@ static int help(int argc, char **argv)
     return c->fn(2, sub);
 }
 
-int main(int argc, char **argv)
+/* Every command's stdout is checked once, at the end: a table or help
+ * text lost to a full disk or a closed pipe is a failure (exit 1), not a
+ * silent success. The command's own status wins when it already failed. */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "marketsim: error: cannot write to standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        return rc == MS_EXIT_OK ? MS_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -92,4 +106,9 @@ int main(int argc, char **argv)
         return ms_cli_usage_error(NULL, "unknown command '%s' (see marketsim --help)", name);
     }
     return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    return finish(dispatch(argc, argv));
 }

@@ -16,6 +16,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "marketsim/atomic.h"
+#include "marketsim/dirlock.h"
 #include "marketsim/scenario.h"
 #include "results_csv.h"
 #include "marketsim_version.h"
@@ -379,8 +380,11 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
 }
 
 /* --resume: a run killed by SIGKILL leaves its output set's temporaries
- * (.NAME.tmp-XXXXXX); they never carry a final name, so they can go. */
-static void remove_temps(const char *dir)
+ * (.NAME.tmp-XXXXXX); they never carry a final name, so they can go. A
+ * shard holds DIR only shared with its sibling shards, which may be
+ * running: it removes only its own part's temporaries (`tag` names them),
+ * never theirs or a shared file's. */
+static void remove_temps(const char *dir, const char *tag)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -389,7 +393,7 @@ static void remove_temps(const char *dir)
     char path[4200];
     while ((e = readdir(d)) != NULL) {
         const char *t = strstr(e->d_name, ".tmp-");
-        if (e->d_name[0] == '.' && t && strlen(t) == 11) {
+        if (e->d_name[0] == '.' && t && strlen(t) == 11 && (!tag || strstr(e->d_name, tag))) {
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             unlink(path);
         }
@@ -400,8 +404,11 @@ static void remove_temps(const char *dir)
 static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *rep, ms_error *err)
 {
     const ms_sweep_config *cfg = c->cfg;
-    if (cfg->resume)
-        remove_temps(cfg->out_dir);
+    if (cfg->resume) {
+        char tag[64];
+        file_name(tag, sizeof tag, c, "", ".");
+        remove_temps(cfg->out_dir, cfg->shard_n ? tag : NULL);
+    }
     ms_buf manifest;
     ms_buf_init(&manifest);
     build_manifest(c, resolved, &manifest);
@@ -469,16 +476,17 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
         ms_scenario_base_destroy(c.base);
         return st;
     }
+    char part[64] = "";
+    if (cfg->shard_n)
+        snprintf(part, sizeof part, "part-%" PRIu32 "-of-%" PRIu32, cfg->shard_k, cfg->shard_n);
     char *resolved = NULL;
-    if (cfg->target_halfwidth > 0 && !cfg->resume)
-        st = check_round_journals(cfg, err);
+    ms_dir_lock *lock = NULL; /* shards share DIR; anything else refuses */
+    st = resolved_text(&c, &resolved);
     if (st == MS_OK)
-        st = resolved_text(&c, &resolved);
-    if (st != MS_OK) {
-        ms_scenario_base_destroy(c.base);
-        return st;
-    }
-    for (;;) {
+        st = ms_dir_lock_take(cfg->out_dir, part[0] ? part : NULL, &lock, err);
+    if (st == MS_OK && cfg->target_halfwidth > 0 && !cfg->resume)
+        st = check_round_journals(cfg, err);
+    while (st == MS_OK) {
         rep->replications = c.reps;
         rep->tasks = rep->points * c.reps;
         st = run_once(&c, resolved, rep, err);
@@ -489,6 +497,7 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
                                     cfg->max_reps);
         c.done_upto = UINT64_MAX;
     }
+    ms_dir_lock_release(lock);
     free(resolved);
     ms_scenario_base_destroy(c.base);
     return st;

@@ -129,8 +129,7 @@ ms_status ms_sweep_asm_write(ms_sweep_asm *a, const char *text, size_t len)
     if (len && fwrite(text, 1, len, a->rows) != len)
         return MS_EIO;
     a->rows_hash = ms_sweep_fnv1a_add(a->rows_hash, text, len);
-    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p)));
-         p++)
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         a->lines++;
     return MS_OK;
 }

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sweep_internal.h"
@@ -65,8 +66,8 @@ static long read_records(FILE *f, replay_fn replay, void *ctx, uint64_t *last_id
 }
 
 static ms_status resume_existing(FILE *f, const char *path, const char *ident_line,
-                                 replay_fn replay, void *ctx, uint64_t *last_id,
-                                 uint64_t *replayed, ms_error *err)
+                                 replay_fn replay, void *ctx, uint64_t *last_id, uint64_t *replayed,
+                                 ms_error *err)
 {
     char line[128];
     if (!fgets(line, sizeof line, f) || strcmp(line, ident_line) != 0)
@@ -93,6 +94,11 @@ ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const cha
     snprintf(ident_line, sizeof ident_line, "marketsim-journal 1 %016" PRIx64 "\n",
              ms_sweep_fnv1a(identity, strlen(identity)));
     FILE *old = fopen(path, "rb");
+    struct stat sb;
+    if (old && fstat(fileno(old), &sb) == 0 && sb.st_size == 0) {
+        fclose(old); /* killed before its first line: it records nothing */
+        old = NULL;
+    }
     if (old && !resume) {
         fclose(old);
         return ms_error_set(err, MS_EUSAGE, path, 0, "--resume",
@@ -110,7 +116,8 @@ ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const cha
         if (j->f)
             fclose(j->f);
         j->f = NULL;
-        return ms_error_set(err, MS_EIO, path, 0, "", "cannot open the journal: %s", strerror(errno));
+        return ms_error_set(err, MS_EIO, path, 0, "", "cannot open the journal: %s",
+                            strerror(errno));
     }
     strcpy(j->path, path);
     if (!old && (fputs(ident_line, j->f) < 0 || fflush(j->f) != 0))
@@ -120,8 +127,8 @@ ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const cha
 
 ms_status ms_sweep_journal_add(ms_sweep_journal *j, uint64_t id, const char *text, size_t len)
 {
-    if (fprintf(j->f, "task %" PRIu64 " %zu %016" PRIx64 "\n", id, len,
-                ms_sweep_fnv1a(text, len)) < 0 ||
+    if (fprintf(j->f, "task %" PRIu64 " %zu %016" PRIx64 "\n", id, len, ms_sweep_fnv1a(text, len)) <
+            0 ||
         fwrite(text, 1, len, j->f) != len || fflush(j->f) != 0)
         return MS_EIO;
     return MS_OK;

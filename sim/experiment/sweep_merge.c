@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "marketsim/atomic.h"
+#include "marketsim/dirlock.h"
 #include "marketsim/sweep.h"
 #include "sweep_internal.h"
 
@@ -24,7 +25,7 @@ typedef struct {
     FILE *f;
     char *line;
     size_t cap;
-    uint64_t id; /* of the current line; UINT64_MAX at end */
+    uint64_t id;                   /* of the current line; UINT64_MAX at end */
     uint64_t want_rows, want_hash; /* from the part's manifest */
 } part;
 
@@ -67,7 +68,8 @@ static ms_status find_shards(merge_ctx *m, ms_error *err)
             continue;
         if (m->n && n != m->n) {
             /* e points into d: format the error before closedir */
-            ms_error_set(err, MS_EUSAGE, m->dir, 0, e->d_name, "parts of different splits (%u and %u shards) are mixed here", m->n, n);
+            ms_error_set(err, MS_EUSAGE, m->dir, 0, e->d_name,
+                         "parts of different splits (%u and %u shards) are mixed here", m->n, n);
             closedir(d);
             return MS_EUSAGE;
         }
@@ -75,7 +77,8 @@ static ms_status find_shards(merge_ctx *m, ms_error *err)
     }
     closedir(d);
     if (m->n == 0 || m->n > MAX_SHARDS)
-        return ms_error_set(err, MS_EUSAGE, m->dir, 0, "", "no part files (manifest.part-K-of-N.csv) to merge");
+        return ms_error_set(err, MS_EUSAGE, m->dir, 0, "",
+                            "no part files (manifest.part-K-of-N.csv) to merge");
     return MS_OK;
 }
 
@@ -105,14 +108,16 @@ static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
     snprintf(path, sizeof path, "%s/manifest.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
     char *text = slurp(path);
     if (!text)
-        return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing: shard %" PRIu32 " of %" PRIu32 " has not finished", k, m->n);
+        return ms_error_set(err, MS_EUSAGE, path, 0, "",
+                            "missing: shard %" PRIu32 " of %" PRIu32 " has not finished", k, m->n);
     if (part_proof(text, &m->parts[k]) != 0) {
         free(text);
-        return ms_error_set(err, MS_EUSAGE, path, 0, "",
-                            "no " MS_SWEEP_PART_ROWS " and " MS_SWEEP_PART_HASH
-                            " lines (not written by this version's shard, or edited): run shard %" PRIu32
-                            "/%" PRIu32 " again",
-                            k, m->n);
+        return ms_error_set(
+            err, MS_EUSAGE, path, 0, "",
+            "no " MS_SWEEP_PART_ROWS " and " MS_SWEEP_PART_HASH
+            " lines (not written by this version's shard, or edited): run shard %" PRIu32
+            "/%" PRIu32 " again",
+            k, m->n);
     }
     strip_shard_line(text);
     if (k == 0) {
@@ -122,11 +127,15 @@ static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
             return ms_error_set(err, MS_EUSAGE, path, 0, "", "not a sweep manifest");
         m->tasks = strtoull(t + 7, NULL, 10);
         m->reps = (uint32_t)strtoul(r + 14, NULL, 10);
-        return m->reps ? MS_OK : ms_error_set(err, MS_EUSAGE, path, 0, "replications", "must be positive");
+        return m->reps ? MS_OK
+                       : ms_error_set(err, MS_EUSAGE, path, 0, "replications", "must be positive");
     }
     int same = strcmp(text, m->manifest) == 0;
     free(text);
-    return same ? MS_OK : ms_error_set(err, MS_EUSAGE, path, 0, "", "this part's manifest differs from part 0's (another scenario, design, seed or version)");
+    return same ? MS_OK
+                : ms_error_set(err, MS_EUSAGE, path, 0, "",
+                               "this part's manifest differs from part 0's (another scenario, "
+                               "design, seed or version)");
 }
 
 static int next_line(merge_ctx *m, part *p)
@@ -164,8 +173,9 @@ static ms_status verify_part(const char *path, const part *want, ms_error *err)
         return ms_error_set(err, MS_EIO, path, 0, "", "cannot read the part file");
     uint64_t rows = lines ? lines - 1 : 0;
     if (last != '\n')
-        return ms_error_set(err, MS_EUSAGE, path, 0, "",
-                            "the last line is cut off (the file was truncated after its shard wrote it)");
+        return ms_error_set(
+            err, MS_EUSAGE, path, 0, "",
+            "the last line is cut off (the file was truncated after its shard wrote it)");
     if (rows != want->want_rows)
         return ms_error_set(err, MS_EUSAGE, path, 0, "",
                             "%" PRIu64 " rows, but its manifest says %" PRIu64
@@ -183,14 +193,16 @@ static ms_status open_parts(merge_ctx *m, char **header, ms_error *err)
 {
     for (uint32_t k = 0; k < m->n; k++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
+        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k,
+                 m->n);
         ms_status st = verify_part(path, &m->parts[k], err);
         if (st != MS_OK)
             return st;
     }
     for (uint32_t k = 0; k < m->n; k++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
+        snprintf(path, sizeof path, "%s/sweep.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k,
+                 m->n);
         part *p = &m->parts[k];
         if (!(p->f = fopen(path, "rb")))
             return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing part file");
@@ -284,7 +296,10 @@ ms_status ms_sweep_merge(const char *dir, ms_error *err)
     memset(&m, 0, sizeof m);
     m.dir = dir;
     char *header = NULL;
-    ms_status st = find_shards(&m, err);
+    ms_dir_lock *lock = NULL; /* no shard may still be writing */
+    ms_status st = ms_dir_lock_take(dir, NULL, &lock, err);
+    if (st == MS_OK)
+        st = find_shards(&m, err);
     if (st == MS_OK && !(m.parts = calloc(m.n, sizeof *m.parts)))
         st = MS_ENOMEM;
     for (uint32_t k = 0; st == MS_OK && k < m.n; k++)
@@ -301,5 +316,6 @@ ms_status ms_sweep_merge(const char *dir, ms_error *err)
     free(m.parts);
     free(m.manifest);
     free(header);
+    ms_dir_lock_release(lock);
     return st;
 }

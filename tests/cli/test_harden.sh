@@ -204,6 +204,83 @@ check "6. a manifest without the proof is refused" \
     eval 'rm -rf "$TMP/m_old" && cp -r "$TMP/parts" "$TMP/m_old" && sed -i "/^part_/d" "$TMP/m_old/manifest.part-1-of-3.csv" &&
           fails_with 2 "manifest.part-1-of-3.csv: error: no part_rows" "$BIN" merge "$TMP/m_old"'
 
+# --- locks: two commands into one -o ---------------------------------------
+# flock(1) holds the lock the way a running marketsim would.
+locked_refused() { # locked_refused MODE CMD...: refused while DIR is held in MODE (-x or -s)
+    local mode=$1
+    shift
+    mkdir -p "$TMP/busy"
+    flock "$mode" -o "$TMP/busy/.marketsim.lock" bash -c '"$@" >"'"$TMP"'/stdout" 2>"'"$TMP"'/stderr"; echo $? >"'"$TMP"'/rc"' _ "$@"
+    [ "$(cat "$TMP/rc")" -eq 2 ] && grep -q "another marketsim command" "$TMP/stderr" ||
+        { echo "  exit $(cat "$TMP/rc"): $(cat "$TMP/stderr")"; return 1; }
+}
+check "lock: run into a directory another command holds refuses (exit 2)" \
+    eval 'locked_refused -x "$BIN" run "$SC" "${SMALL[@]}" -o "$TMP/busy" && [ ! -e "$TMP/busy/market.csv" ]'
+sweep_resume_locked() {
+    mkdir -p "$TMP/busy" && : >"$TMP/busy/.sweep.csv.tmp-AbCdEf" # the holder's temporary
+    locked_refused -x "$BIN" sweep "$SC" "${SW[@]}" --resume -o "$TMP/busy" && [ -e "$TMP/busy/.sweep.csv.tmp-AbCdEf" ]
+}
+check "lock: sweep --resume refuses and leaves the holder's temporaries" sweep_resume_locked
+check "lock: merge refuses while a shard holds the directory" \
+    eval 'rm -rf "$TMP/busy" && cp -r "$TMP/parts" "$TMP/busy" && locked_refused -s "$BIN" merge "$TMP/busy" && [ ! -e "$TMP/busy/sweep.csv" ]'
+shard_beside_shard() { # a shard runs while a sibling holds the directory shared
+    rm -rf "$TMP/sib" && mkdir -p "$TMP/sib" && : >"$TMP/sib/.sweep.part-0-of-3.csv.tmp-AbCdEf" &&
+        : >"$TMP/sib/.scenario.resolved.cfg.tmp-GhIjKl" || return 1
+    flock -s -o "$TMP/sib/.marketsim.lock" "$BIN" sweep "$SC" "${SW[@]}" --shard 1/3 --resume -o "$TMP/sib" || return 1
+    [ -s "$TMP/sib/sweep.part-1-of-3.csv" ] && [ -e "$TMP/sib/.sweep.part-0-of-3.csv.tmp-AbCdEf" ] &&
+        [ -e "$TMP/sib/.scenario.resolved.cfg.tmp-GhIjKl" ] || { echo "  a sibling's temporary was removed"; return 1; }
+}
+check "lock: a shard runs beside a sibling and leaves the sibling's temporaries" shard_beside_shard
+check "lock: a shard's --resume removes its own stale temporaries" \
+    eval ': >"$TMP/sib/.sweep.part-2-of-3.csv.tmp-MnOpQr" && "$BIN" sweep "$SC" "${SW[@]}" --shard 2/3 --resume -o "$TMP/sib" &&
+          [ ! -e "$TMP/sib/.sweep.part-2-of-3.csv.tmp-MnOpQr" ]'
+same_shard_twice() {
+    mkdir -p "$TMP/sib2"
+    flock -x -o "$TMP/sib2/.marketsim.part-1-of-3.lock" "$BIN" sweep "$SC" "${SW[@]}" --shard 1/3 -o "$TMP/sib2" 2>"$TMP/stderr"
+    [ $? -eq 2 ] && grep -q "this shard is already running" "$TMP/stderr" || { cat "$TMP/stderr"; return 1; }
+}
+check "lock: the same shard twice refuses" same_shard_twice
+check "lock: no lock file is left behind" \
+    eval '[ -z "$(find "$TMP/parts" "$TMP/serial" "$TMP/merged" "$TMP/sib" -name ".marketsim*.lock")" ]'
+
+# --- shards at the same time: scripts/parallel_sweep.sh with 3 jobs ---------
+par_sweep() {
+    command -v parallel >/dev/null || { echo "  GNU parallel is not installed (scripts/quickstart.sh test installs it)"; return 1; }
+    JOBS=3 MARKETSIM=$BIN bash "$SRC/scripts/parallel_sweep.sh" 3 "$TMP/par" "$SC" "${SW[@]}" >/dev/null || return 1
+    cmp "$TMP/par/sweep.csv" "$TMP/serial/sweep.csv" && cmp "$TMP/par/sweep_summary.csv" "$TMP/serial/sweep_summary.csv" &&
+        cmp "$TMP/par/manifest.csv" "$TMP/serial/manifest.csv"
+}
+check "parallel_sweep.sh, 3 shards at once under GNU parallel: same bytes as one sweep" par_sweep
+check "parallel_sweep.sh a second time (all resumed): same bytes" \
+    eval 'rm -f "$TMP/par/sweep.csv" && JOBS=3 MARKETSIM=$BIN bash "$SRC/scripts/parallel_sweep.sh" 3 "$TMP/par" "$SC" "${SW[@]}" >/dev/null &&
+          cmp "$TMP/par/sweep.csv" "$TMP/serial/sweep.csv"'
+
+# --- journal, stdout, options -------------------------------------------------
+check "a zero-byte .sweep.journal is no journal (fresh start)" \
+    eval 'mkdir -p "$TMP/j0" && : >"$TMP/j0/.sweep.journal" && "$BIN" sweep "$SC" "${SW[@]}" -o "$TMP/j0" && cmp "$TMP/j0/sweep.csv" "$TMP/serial/sweep.csv"'
+check "a zero-byte .sweep.journal is no journal (--resume)" \
+    eval 'mkdir -p "$TMP/j1" && : >"$TMP/j1/.sweep.journal" && "$BIN" sweep "$SC" "${SW[@]}" --resume -o "$TMP/j1" && cmp "$TMP/j1/sweep.csv" "$TMP/serial/sweep.csv"'
+check "run > /dev/full exits 1 with a message" \
+    eval '"$BIN" run "$SC" --set buyers.count=300 -r 2 -o "$TMP/full" >/dev/full 2>"$TMP/stderr"; [ $? -eq 1 ] && grep -q "standard output" "$TMP/stderr"'
+check "--help > /dev/full exits 1" eval '"$BIN" run --help >/dev/full 2>/dev/null; [ $? -eq 1 ]'
+check "sweep --max-reps without --target-ci is an error" \
+    fails_with 2 "--max-reps applies with --target-ci only" "$BIN" sweep "$SC" "${SW[@]}" --max-reps 5 -o "$TMP/o1"
+check "sweep --max-reps below -r is an error" \
+    fails_with 2 "--max-reps 3 is below -r 5" "$BIN" sweep "$SC" --vary dispute.p_amend=0.3 -r 5 --target-ci adoption_rate:all:0.01 --max-reps 3 -q -o "$TMP/o2"
+check "sweep -n with a grid is an error" \
+    fails_with 2 "-n applies to --design lhs" "$BIN" sweep "$SC" "${SW[@]}" -n 4 -o "$TMP/o3"
+dashdash() { # a scenario whose name starts with '-' after `--`
+    mkdir -p "$TMP/dd" && printf '@include "%s"\n' "$SC" >"$TMP/dd/-x.cfg" &&
+        (cd "$TMP/dd" && "$BIN" run -r 2 --set buyers.count=300 -q -o out -- -x.cfg && "$BIN" validate -- -x.cfg >/dev/null &&
+            "$BIN" sweep --vary dispute.p_amend=0.3 -r 2 --set buyers.count=300 -q -o sw -- -x.cfg) &&
+        [ -s "$TMP/dd/out/market.csv" ] && [ -s "$TMP/dd/sw/sweep.csv" ]
+}
+check "-- ends the options (run, validate, sweep)" dashdash
+check "merge -- DIR" eval 'cp -r "$TMP/parts" "$TMP/dd/-m" && (cd "$TMP/dd" && "$BIN" merge -- -m) && [ -s "$TMP/dd/-m/sweep.csv" ]'
+check "bench market --buyers states its range" \
+    fails_with 2 "--buyers: '200000000' is not a whole number in \[1, 100000000\]" "$BIN" bench market --buyers 200000000
+check "bench market --help states the range" eval '"$BIN" bench market --help | grep -q "1 to 100000000"'
+
 # --- flag values ------------------------------------------------------------
 check "-r ' 2' refused like -r '2 '" fails_with 2 "-r: ' 2' is not a whole number" "$BIN" run "$SC" -r ' 2' -q -o "$TMP/r1"
 check "-r '2 ' refused" fails_with 2 "-r: '2 ' is not a whole number" "$BIN" run "$SC" -r '2 ' -q -o "$TMP/r2"

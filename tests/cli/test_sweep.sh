@@ -128,6 +128,20 @@ first=$(awk -F, 'NR > 1 && $1 == 0 && $2 == 0' sh_dup/sweep.part-0-of-3.csv)
 { head -1 sh_dup/sweep.part-1-of-3.csv; echo "$first"; tail -n +2 sh_dup/sweep.part-1-of-3.csv; } > x.csv
 mv x.csv sh_dup/sweep.part-1-of-3.csv
 "$M" merge sh_dup 2> err.txt
+check "merge refuses the edited part by its checksum" grep -q "sweep.part-1-of-3.csv: error: .* rows, but its manifest says" err.txt
+# the same duplicate from a (hypothetically) buggy shard that wrote a
+# matching proof: merge's task check must still catch it
+python3 - sh_dup/sweep.part-1-of-3.csv sh_dup/manifest.part-1-of-3.csv <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+h = 0xcbf29ce484222325
+for b in data:
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+lines = [l for l in open(sys.argv[2]) if not l.startswith('part_')]
+lines += ['part_rows,%d\n' % (data.count(b'\n') - 1), 'part_fnv1a64,%016x\n' % h]
+open(sys.argv[2], 'w').writelines(lines)
+PY
+"$M" merge sh_dup 2> err.txt
 check "merge refuses a duplicate task (exit 2)" [ $? -eq 2 ]
 check "merge names the duplicate" grep -q "task 0 appears twice" err.txt
 check "failed merge writes nothing (dup)" [ ! -e sh_dup/sweep.csv ]
