@@ -2,9 +2,12 @@
  * Nelder-Mead simplex over the bound-mapped space, and standard errors from
  * the Jacobian of the weighted residuals at the optimum.
  *
- * One evaluation loads the scenario with the fit keys set (type- and
- * range-checked like --set), runs its R replications on the ordered task
- * runner and averages each target over replications in replication order:
+ * The scenario file is read once (ms_scenario_base, with --set and the
+ * seed); one evaluation derives the scenario with the fit keys set (type-
+ * and range-checked like --set), runs its R replications on the ordered
+ * task runner (each simulates and reads its targets straight from the
+ * model's rows, see calib_observe.c) and averages each target over
+ * replications in replication order:
  * the workers write disjoint rows of one matrix, so the sums, and every
  * byte written later, are the same for any thread count. Seeds come from
  * the scenario seed and the replication only, so two evaluations differ
@@ -46,7 +49,9 @@ typedef struct {
     int searching; /* the best point moves only during the search */
     ms_status status;
     ms_error *err;
-    const ms_scenario *sc; /* current evaluation's scenario */
+    ms_scenario_base *base; /* loaded once: the file, --set and the seed */
+    ms_scenario *scn;       /* derived from base at each evaluation */
+    const ms_scenario *sc;  /* scn while an evaluation runs */
 } calib;
 
 static ms_status rep_run(void *vctx, const ms_exp_task *task, void **result, ms_error *err)
@@ -118,14 +123,14 @@ static ms_status evaluate(calib *c, const double *x, double *obj)
     const ms_calib_config *cfg = c->cfg;
     for (int j = 0; j < cfg->n_params; j++)
         ms_calib_set_text(&cfg->params[j], x[j], c->texts[j], MS_CALIB_KEY_LEN + 40);
-    ms_scenario *sc = NULL;
     ms_errors errs;
     ms_errors_init(&errs);
-    ms_status st = ms_scenario_load(cfg->scenario_path, c->sets, c->n_sets, &sc, &errs);
+    ms_status st =
+        ms_scenario_base_derive(c->base, c->sets + cfg->n_sets + 1, cfg->n_params, c->scn, &errs);
     if (st != MS_OK)
         return errs.count ? (*c->err = errs.items[0], st)
                           : ms_error_set(c->err, st, cfg->scenario_path, 0, "", "cannot load");
-    c->sc = sc;
+    c->sc = c->scn;
     ms_exp_plan plan = {.points = 1,
                         .replications = cfg->replications,
                         .threads = cfg->threads,
@@ -134,7 +139,6 @@ static ms_status evaluate(calib *c, const double *x, double *obj)
                         .ctx = c,
                         .stop = cfg->stop};
     st = ms_exp_execute(&plan, NULL, c->err);
-    ms_scenario_destroy(sc);
     c->sc = NULL;
     if (st == MS_OK)
         st = reduce(c);
@@ -330,7 +334,17 @@ static ms_status setup(calib *c, const ms_calib_config *cfg, ms_calib_result *re
     c->sets[cfg->n_sets] = c->texts[np];
     for (size_t j = 0; j < np; j++)
         c->sets[cfg->n_sets + 1 + (int)j] = c->texts[j];
-    return MS_OK;
+    if (!(c->scn = malloc(sizeof *c->scn)))
+        return MS_ENOMEM;
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st =
+        ms_scenario_base_load(cfg->scenario_path, c->sets, cfg->n_sets + 1, &c->base, &errs);
+    if (st != MS_OK && errs.count)
+        *c->err = errs.items[0];
+    else if (st != MS_OK)
+        ms_error_set(c->err, st, cfg->scenario_path, 0, "", "cannot load");
+    return st;
 }
 
 static void teardown(calib *c)
@@ -340,6 +354,8 @@ static void teardown(calib *c)
             free(c->texts[j]);
     free(c->texts);
     free(c->sets);
+    ms_scenario_base_destroy(c->base);
+    free(c->scn);
     free(c->vals);
     free(c->mean);
     free(c->best_x);
@@ -356,7 +372,7 @@ ms_status ms_calib_run(const ms_calib_config *cfg, ms_calib_result *res, ms_erro
     /* GSL's default handler aborts; every GSL status here is checked */
     gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
     ms_status st = setup(&c, cfg, res);
-    if (st != MS_OK)
+    if (st == MS_ENOMEM)
         ms_error_set(err, st, "", 0, "", "out of memory");
     c.searching = 1;
     if (st == MS_OK)
