@@ -155,6 +155,7 @@ typedef struct {
     double defer_utility;  /* u0_s */
     double min_sla;        /* offers on clouds below this are infeasible */
     double min_residency;
+    double growth;         /* budget growth per year (0.5 = +50 %/yr); 0 = fixed */
 } ms_segment;
 
 typedef struct {
@@ -163,7 +164,9 @@ typedef struct {
     double beta_momentum;  /* bM */
     double nest_scale;     /* mu in (0,1] */
     double kappa;          /* defer utility lost per month deferred */
-    double switching_cost[MS_CLASS_COUNT]; /* x annual spend, by product class */
+    double switching_cost[MS_CLASS_COUNT]; /* utility, by product class */
+    double secondary_switch_factor; /* share of it a secondary offer pays on a new cloud */
+    double vendor_incumbency;       /* utility bonus for the primary vendor at renewal */
     double diversification; /* multi-homing bonus per unit of sigma_bar */
     double bass_p, bass_q;  /* per year */
     double defer_review_months;

@@ -150,9 +150,10 @@ static ms_status procure(mk_market *m, uint32_t id, double now)
         return schedule(m, floor(now) + 1.0, MK_EV_EVAL_DONE, id, 1);
     }
     m->cap_used[cloud]++;
+    mk_growth_adopt(m, b, now);
     hold(m, b, &ch);
     set_state(m, b, MK_COMMITTED);
-    return schedule(m, now + m->sc->decision.term_months, MK_EV_EXPIRY, id, 0);
+    return mk_schedule_term(m, id, now, now + m->sc->decision.term_months);
 }
 
 ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev)
@@ -196,6 +197,7 @@ ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev)
     if (m->sc->products[m->off[ch.offer[0]].product].vendor != old_vendor)
         m->vendor_switches++;
     mk_commit(m, b, -1);
+    mk_growth_renew(m, b, now);
     hold(m, b, &ch);
-    return schedule(m, now + m->sc->decision.term_months, MK_EV_EXPIRY, id, 0);
+    return mk_schedule_term(m, id, now, now + m->sc->decision.term_months);
 }

@@ -58,7 +58,9 @@ static double defer_utility(const mk_market *m, const mk_buyer *b)
 }
 
 /* Secondary offers: anything not yet taken; clouds the buyer already uses
- * carry no switching cost, clouds new to this decision get the bonus. */
+ * carry no switching cost, others pay secondary_switch_factor of it (a
+ * second workload moves no incumbent one), and clouds new to this decision
+ * get the bonus. */
 static void take_secondaries(mk_market *m, const mk_buyer *b, double *w, mk_choice *out)
 {
     int s = b->segment, n = m->n_feas[s];
@@ -74,7 +76,7 @@ static void take_secondaries(mk_market *m, const mk_buyer *b, double *w, mk_choi
         double z = 0.0;
         for (int k = 0; k < n; k++) {
             int c = m->off[m->feas[s][k]].cloud;
-            w[k] = taken[k] ? 0.0 : ((inc >> c) & 1u) ? m->w_home[s][k] : m->w_away[s][k];
+            w[k] = taken[k] ? 0.0 : ((inc >> c) & 1u) ? m->w_home[s][k] : m->w_sec[s][k];
             if (!taken[k] && !((chosen >> c) & 1u))
                 w[k] *= m->bonus[s];
             z += w[k];
@@ -147,6 +149,28 @@ static double rescale(const mk_market *m, const mk_buyer *b, double *w, double *
     return z;
 }
 
+/* Renewals and expansions of a committed buyer favour its primary vendor's
+ * offers by vendor_incumbency (utility): weights times exp(bonus / mu),
+ * capped so that no weight overflows. Returns the new sum. The bonus
+ * decides which offer is taken, not the spend it gets (mk_decide undoes
+ * it in the spend weight). */
+static double incumbency(const mk_market *m, const mk_buyer *b, double *w, double z,
+                         double *boost_out)
+{
+    const ms_scenario *sc = m->sc;
+    int s = b->segment, n = m->n_feas[s];
+    int pv = sc->products[m->off[b->offer[0]].product].vendor;
+    double boost = exp(fmin(sc->decision.vendor_incumbency / sc->decision.nest_scale, 600.0));
+    *boost_out = boost;
+    for (int k = 0; k < n; k++) {
+        if (sc->products[m->off[m->feas[s][k]].product].vendor != pv)
+            continue;
+        z += w[k] * (boost - 1.0);
+        w[k] *= boost;
+    }
+    return z;
+}
+
 void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
 {
     mk_buyer *b = &m->buyers[id];
@@ -161,6 +185,9 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
     double shift = m->vmax[s];
     if (n > 0 && z <= 0.0)
         z = rescale(m, b, w, &shift);
+    double boost = 1.0;
+    if (!allow_defer && b->state == MK_COMMITTED && m->sc->decision.vendor_incumbency > 0.0)
+        z = incumbency(m, b, w, z, &boost);
     out->n = 0;
     out->deferred = (n == 0 || z <= 0.0);
     mk_seek(m, id);
@@ -173,6 +200,9 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
         int k = draw_index(w, n, z, gsl_rng_uniform(m->rng));
         out->offer[0] = m->feas[s][k];
         out->weight[0] = w[k];
+        if (boost != 1.0 && m->sc->products[m->off[out->offer[0]].product].vendor ==
+                                m->sc->products[m->off[b->offer[0]].product].vendor)
+            out->weight[0] /= boost;
         out->n = 1;
         take_secondaries(m, b, w, out);
         normalise(out);

@@ -122,7 +122,7 @@ static ms_status init_adopted(mk_market *m, uint32_t id, const double *joint)
     b->home = (uint8_t)cloud;
     b->state = MK_COMMITTED;
     mk_commit(m, b, +1);
-    return mk_schedule_buyer(m, end, MK_EV_EXPIRY, id, 0);
+    return mk_schedule_term(m, id, 0.0, end);
 }
 
 static ms_status init_idle(mk_market *m, uint32_t id, const double *cloud_cum)

@@ -55,7 +55,8 @@ enum {
     MK_EV_EXO,         /* exogenous event starts (data = event index) */
     MK_EV_EXO_END,     /* a temporary exogenous event ends */
     MK_EV_SNAPSHOT,    /* monthly snapshot (data = month) */
-    MK_EV_FLUSH        /* month k's buyer events move into the engine (data = k) */
+    MK_EV_FLUSH,       /* month k's buyer events move into the engine (data = k) */
+    MK_EV_EXPAND       /* a growing budget's anniversary: new spend is placed */
 };
 
 /* World events fire before buyers at equal times, snapshots after both. */
@@ -74,7 +75,8 @@ typedef enum {
     MK_DS_DISMISSED
 } mk_dispute_state;
 
-/* A buyer, packed. `since` is the month deferral began (DEFERRED). */
+/* A buyer, packed. `since` is the month deferral began (DEFERRED), or the
+ * month the commitment ends (COMMITTED, growing segments only). */
 typedef struct {
     float spend; /* annual AI spend, $M */
     float since;
@@ -187,6 +189,7 @@ typedef struct mk_market {
     double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
     double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
     double w_away[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* the same minus switching cost */
+    double w_sec[MS_MAX_SEGMENTS][MK_MAX_OFFERS];  /* minus a secondary's share of it */
 } mk_market;
 
 /* calendar.c */
@@ -221,6 +224,12 @@ ms_status mk_buyers_on_trigger(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_review(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_buyers_on_expand(ms_engine *eng, void *model, const ms_event *ev);
+
+/* growth.c */
+ms_status mk_schedule_term(mk_market *m, uint32_t id, double now, double end);
+void mk_growth_adopt(mk_market *m, mk_buyer *b, double now);
+void mk_growth_renew(mk_market *m, mk_buyer *b, double now);
 void mk_seek(mk_market *m, uint32_t id);
 void mk_commit(mk_market *m, mk_buyer *b, int sign);
 

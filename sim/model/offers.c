@@ -152,11 +152,13 @@ static void segment_refresh(mk_market *m, int s)
     m->vmax[s] = (n > 0) ? vmax : 0.0;
     m->sigma_bar[s] = (zs > 0.0) ? zsig / zs : 0.0;
     m->bonus[s] = exp(sc->decision.diversification * m->sigma_bar[s] / mu);
+    double f = sc->decision.secondary_switch_factor;
     for (int k = 0; k < n; k++) {
         const mk_offer *o = &m->off[m->feas[s][k]];
         double sw = sc->decision.switching_cost[sc->products[o->product].klass];
         m->w_home[s][k] = exp((m->v[s][k] - m->vmax[s]) / mu);
         m->w_away[s][k] = exp((m->v[s][k] - sw - m->vmax[s]) / mu);
+        m->w_sec[s][k] = f == 1.0 ? m->w_away[s][k] : exp((m->v[s][k] - f * sw - m->vmax[s]) / mu);
     }
 }
 

@@ -3,7 +3,8 @@
  *
  * Names and subjects are the canonical ones scripts rely on:
  * final_share_spend / final_share_buyers (clouds), vendor_share_spend
- * (vendors), adoption_rate / deferral_rate (segments, regulated,
+ * (vendors), total_spend (all: committed $M a year, last month),
+ * adoption_rate / deferral_rate (segments, regulated,
  * unregulated, all), multicloud_rate, cloud_switch_rate and
  * vendor_switch_rate (all), outcome_probability (terminal outcomes,
  * unresolved, none) and resolution_months (dispute, when resolved).
@@ -99,6 +100,8 @@ static ms_status share_metrics(mk_market *m, size_t *cap)
     for (int v = 0; v < sc->n_vendors && st == MS_OK; v++)
         st = add(m, cap, "vendor_share_spend", sc->vendors[v].id,
                  total > 0.0 ? vendor[v] / total : 0.0);
+    if (st == MS_OK)
+        st = add(m, cap, "total_spend", "all", total);
     return st;
 }
 

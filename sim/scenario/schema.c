@@ -111,6 +111,11 @@ static const ms_schema_key schema[] = {
       "Offers on clouds with a lower SLA are infeasible.", SEG(min_sla)),
     F("buyers.segments.<id>.min_residency", "0", 0, 1, "",
       "Offers on clouds with lower residency coverage are infeasible.", SEG(min_residency)),
+    F("buyers.segments.<id>.growth", "0", -0.9, 10, "1/yr",
+      "Budget growth per year: a committed buyer's budget grows by this fraction a year and "
+      "each year's increase is placed by a new decision on its anniversary (enterprise GenAI "
+      "spend $1.7B 2023 -> $11.5B 2024 -> $37B 2025, Menlo); 0 = fixed budgets (EST).",
+      SEG(growth)),
 
     C("clouds", MS_SCHEMA_NAMED, MS_KIND_CLOUD, "Clouds keyed by id (at most 16)."),
     F("clouds.<id>.initial_share", NULL, 0, 1, "", "Share of AI spend at month 0; clouds sum to 1.",
@@ -250,6 +255,16 @@ static const ms_schema_key schema[] = {
     F("decision.switching_cost.first_party_app", "2.5", 0, 10, "utility",
       "Leaving a first-party app for another cloud (EST, calibrated).",
       ROOT(decision.switching_cost[2])),
+    F("decision.secondary_switch_factor", "1", 0, 1, "",
+      "Share of the switching cost a secondary (multi-homing) offer pays on a cloud the buyer "
+      "does not use yet; 1 = the full cost, as before; lower it to fit multi-cloud AI spend "
+      "(EST).",
+      ROOT(decision.secondary_switch_factor)),
+    F("decision.vendor_incumbency", "0", 0, 10, "utility",
+      "Bonus for the offers of the buyer's current primary vendor when it renews or expands "
+      "(upgrades within a provider: 66% of firms, Menlo 2025); 0 = none; raise it to fit "
+      "vendor churn of ~11%/yr (EST).",
+      ROOT(decision.vendor_incumbency)),
     F("decision.diversification", "4", 0, 100, "",
       "Multi-homing bonus per unit of mean uncertainty (EST).", ROOT(decision.diversification)),
     F("decision.bass_p", "0.03", 0, 10, "1/yr", "Bass innovation coefficient.",

@@ -111,6 +111,7 @@ static inline void fx_decision(ms_decision *d)
     d->switching_cost[MS_CLASS_STATELESS_API] = 2.0;
     d->switching_cost[MS_CLASS_STATEFUL_AGENT] = 3.0;
     d->switching_cost[MS_CLASS_FIRST_PARTY_APP] = 2.5;
+    d->secondary_switch_factor = 1.0;
     d->diversification = 4.0;
     d->bass_p = 0.03;
     d->bass_q = 0.38;
