@@ -199,7 +199,7 @@ check "6. shards merge to the unsharded bytes" eval 'shards "$TMP/parts" && cp -
 check "6. a part 5 lines short is refused, naming it" merge_refused cut "[0-9]* rows, but its manifest says"     'head -n -5 sweep.part-1-of-3.csv >x && mv x sweep.part-1-of-3.csv'
 check "6. a part cut mid-number (truncate -s -4) is refused" merge_refused trunc "the last line is cut off"     'truncate -s -4 sweep.part-2-of-3.csv'
 check "6. a tampered value is refused" merge_refused value "checksum .* differs"     "sed -i '5s/,[0-9.e+-]*\$/,0.5/' sweep.part-0-of-3.csv"
-check "6. a garbage row is refused (not 'task 0 appears twice')" merge_refused garbage "145 rows, but its manifest says 144"     'echo garbage >>sweep.part-0-of-3.csv'
+check "6. a garbage row is refused (not 'task 0 appears twice')" merge_refused garbage "[0-9]* rows, but its manifest says [0-9]*"     'echo garbage >>sweep.part-0-of-3.csv'
 check "6. a manifest without the proof is refused" \
     eval 'rm -rf "$TMP/m_old" && cp -r "$TMP/parts" "$TMP/m_old" && sed -i "/^part_/d" "$TMP/m_old/manifest.part-1-of-3.csv" &&
           fails_with 2 "manifest.part-1-of-3.csv: error: no part_rows" "$BIN" merge "$TMP/m_old"'
