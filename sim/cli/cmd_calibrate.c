@@ -15,6 +15,7 @@
 
 #include "marketsim/calibrate.h"
 #include "marketsim/cli.h"
+#include "marketsim/dirlock.h"
 #include "marketsim/runner.h"
 #include "marketsim/stats.h"
 #include "progress.h"
@@ -276,9 +277,14 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
     ms_status st = ms_calib_run(&cfg, &r, &err);
     ms_exp_signals_restore(&saved);
     ms_progress_finish(&pc.bar);
+    ms_dir_lock *lock = NULL; /* a second command into -o refuses */
+    int busy = 0;             /* another command holds -o: a usage error, as for run */
+    if (st == MS_OK)
+        busy = (st = ms_dir_lock_take(a->out_dir, NULL, &lock, &err)) == MS_EUSAGE;
     if (st == MS_OK)
         st = ms_calib_write(a->out_dir, &cfg, &r, a->targets, a->holdout_set ? (int)a->holdout : -1,
                             &err);
+    ms_dir_lock_release(lock);
     if (st == MS_EINTR)
         fprintf(stderr, "marketsim: calibrate: interrupted; nothing written\n");
     else if (st != MS_OK)
@@ -286,7 +292,7 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
     if (st == MS_OK && !a->quiet)
         print_table(a, &cfg, &r);
     ms_calib_result_fini(&r);
-    return exit_for(st);
+    return busy ? MS_EXIT_USAGE : exit_for(st);
 }
 
 int ms_cli_calibrate(int argc, char **argv)

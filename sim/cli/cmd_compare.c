@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "compare_cli.h"
+#include "marketsim/dirlock.h"
 #include "progress.h"
 
 #define MAX_REPLICATIONS 1000000u
@@ -349,7 +350,10 @@ static int run(const cmp_args *a, cmp_sides *s, const char *command)
     ms_error err;
     memset(&err, 0, sizeof err);
     ms_compare *c = NULL;
-    ms_status st = ms_compare_run(&cfg, &c, &err);
+    ms_dir_lock *lock = NULL; /* a second command into -o refuses */
+    ms_status st = ms_dir_lock_take(a->out_dir, NULL, &lock, &err);
+    if (st == MS_OK)
+        st = ms_compare_run(&cfg, &c, &err);
     ms_progress_finish(&progress);
     cmp_report rep;
     if (st == MS_OK)
@@ -358,6 +362,7 @@ static int run(const cmp_args *a, cmp_sides *s, const char *command)
         st = MS_EINTR; /* a signal after the last task still cancels */
     if (st == MS_OK)
         st = ms_compare_commit(c, &err);
+    ms_dir_lock_release(lock);
     ms_exp_signals_restore(&sigs);
     int rc = MS_EXIT_OK;
     if (st == MS_EINTR) {

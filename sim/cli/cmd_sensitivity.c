@@ -13,6 +13,7 @@
 
 #include "marketsim/atomic.h"
 #include "marketsim/cli.h"
+#include "marketsim/dirlock.h"
 #include "marketsim/sensitivity.h"
 #include "progress.h"
 
@@ -363,11 +364,16 @@ static int indices(const sens_args *a, const char *dir)
     ms_progress_finish(&bar);
     ms_buf csv;
     ms_buf_init(&csv);
+    ms_dir_lock *lock = NULL; /* no sweep or merge may be writing into dir */
+    int busy = 0;
+    if (st == MS_OK)
+        busy = (st = ms_dir_lock_take(dir, NULL, &lock, &err)) == MS_EUSAGE;
     if (st == MS_OK) {
         ms_sens_study_write_csv(s, &csv);
         st = ms_buf_ok(&csv) ? ms_atomic_write_file(dir, "sensitivity.csv", csv.data, csv.len, &err)
                              : ms_error_set(&err, MS_ENOMEM, dir, 0, "", "out of memory");
     }
+    ms_dir_lock_release(lock);
     if (st == MS_OK && !a->quiet)
         table(s, dir, (unsigned)a->boot);
     else if (st == MS_EINTR)
@@ -376,6 +382,8 @@ static int indices(const sens_args *a, const char *dir)
         ms_error_print(stderr, &err);
     ms_buf_fini(&csv);
     ms_sens_study_destroy(s);
+    if (busy) /* another command holds dir: a usage error, as for run */
+        return MS_EXIT_USAGE;
     return st == MS_OK ? MS_EXIT_OK : st == MS_EINTR ? MS_EXIT_INTERRUPTED : MS_EXIT_FAIL;
 }
 

@@ -240,8 +240,18 @@ same_shard_twice() {
     [ $? -eq 2 ] && grep -q "this shard is already running" "$TMP/stderr" || { cat "$TMP/stderr"; return 1; }
 }
 check "lock: the same shard twice refuses" same_shard_twice
+check "lock: compare into a held directory refuses" \
+    eval 'rm -rf "$TMP/busy" && locked_refused -x "$BIN" compare "$SC" "$SC" "${SMALL[@]}" -o "$TMP/busy" && [ ! -e "$TMP/busy/compare.csv" ]'
+sens_locked() { # sensitivity DIR writes into a sweep's directory: not while a shard runs there
+    "$BIN" sweep "$SC" --design morris -n 2 --vary dispute.p_amend=0.2:0.8 --vary buyers.count=300:600 \
+        --set buyers.count=300 -r 2 -q -o "$TMP/mo" || return 1
+    rm -rf "$TMP/busy" && cp -r "$TMP/mo" "$TMP/busy" &&
+        locked_refused -s "$BIN" sensitivity "$TMP/busy" -q && [ ! -e "$TMP/busy/sensitivity.csv" ] &&
+        "$BIN" sensitivity "$TMP/mo" -q && [ -s "$TMP/mo/sensitivity.csv" ]
+}
+check "lock: sensitivity DIR refuses while a shard holds DIR, and works after" sens_locked
 check "lock: no lock file is left behind" \
-    eval '[ -z "$(find "$TMP/parts" "$TMP/serial" "$TMP/merged" "$TMP/sib" -name ".marketsim*.lock")" ]'
+    eval '[ -z "$(find "$TMP/parts" "$TMP/serial" "$TMP/merged" "$TMP/sib" "$TMP/mo" -name ".marketsim*.lock")" ]'
 
 # --- shards at the same time: scripts/parallel_sweep.sh with 3 jobs ---------
 par_sweep() {
