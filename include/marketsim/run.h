@@ -153,4 +153,12 @@ void ms_run_result_free(ms_run_result *r);
  * Appends to b (failures sticky in b). */
 void ms_run_format_summary(ms_buf *b, const char *scenario, const ms_stats_table *t);
 
+/* manifest.csv's text (`key,value`: version, git, scenario, seed,
+ * replications, horizon_months, generator, fingerprint, resolved_config,
+ * command) for a run of sc whose replications' event-trace hashes folded
+ * to `fingerprint` (fold: f = ms_rng_mix64(f ^ rep's hash), from 0, in
+ * replication order). Appends to b; a caller may append rows of its own. */
+void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, uint64_t fingerprint,
+                            const char *command);
+
 #endif

@@ -2,8 +2,10 @@
  *
  * Three forms build the sides: two scenario files (a, b); one file and
  * --set-b overrides (b = a with them); one file and --outcomes (one side
- * per forced dispute outcome, then the stochastic scenario). Every side is
- * loaded and validated, and every flag checked, before anything is
+ * per forced dispute outcome, then the stochastic scenario). One file is
+ * read once (the core's ms_scenario_base) and the sides derived from it
+ * with --set's checks. Every side is loaded and validated, and every flag
+ * checked, before anything is
  * created: bad input exits 2 with nothing written. The sides share the
  * seed and replications (-s/-r, else side a's), which pairs them.
  * compare_report.c writes the tables and prints the stdout summary.
@@ -230,91 +232,108 @@ static void relabel(ms_errors *errs, const cmp_args *a)
     }
 }
 
-static int load(const cmp_args *a, const char *path, const char *const *sets, int n,
-                ms_scenario **sc)
+/* Prints a failed load's errors; returns its exit status. */
+static int load_failed(const cmp_args *a, const char *path, ms_status st, ms_errors *errs)
 {
-    ms_errors errs;
-    ms_errors_init(&errs);
-    ms_status st = ms_scenario_load(path, sets, n, sc, &errs);
-    if (st == MS_OK)
-        return -1;
-    if (errs.count == 0)
+    if (errs->count == 0)
         fprintf(stderr, "marketsim: %s: error: %s\n", path, ms_strerror(st));
-    relabel(&errs, a);
-    ms_errors_print(stderr, &errs);
+    relabel(errs, a);
+    ms_errors_print(stderr, errs);
     return st == MS_ENOMEM ? MS_EXIT_FAIL : MS_EXIT_USAGE;
 }
 
-/* A copy of base with the dispute forced to `o`. */
-static ms_scenario *forced(const ms_scenario *base, ms_outcome o)
+static int load(const cmp_args *a, const char *path, ms_scenario **sc)
 {
-    ms_scenario *sc = malloc(sizeof *sc);
-    if (sc) {
-        memcpy(sc, base, sizeof *sc);
-        sc->dispute.outcome = o;
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st = ms_scenario_load(path, a->sets, a->nsets, sc, &errs);
+    return st == MS_OK ? -1 : load_failed(a, path, st, &errs);
+}
+
+/* A side derived from the base (the file is read once: the core's
+ * ms_scenario_base) with `sets` applied, then forced to outcome `o`
+ * unless o is MS_OUTCOME_COUNT. */
+static int derive(const cmp_args *a, const ms_scenario_base *base, const char *const *sets, int n,
+                  ms_outcome o, ms_scenario **out)
+{
+    ms_errors errs;
+    ms_errors_init(&errs);
+    if (!(*out = malloc(sizeof **out)))
+        return MS_EXIT_FAIL;
+    ms_status st = ms_scenario_base_derive(base, sets, n, *out, &errs);
+    if (st != MS_OK) {
+        free(*out);
+        *out = NULL;
+        return load_failed(a, a->path_a, st, &errs);
     }
-    return sc;
+    if (o != MS_OUTCOME_COUNT)
+        (*out)->dispute.outcome = o;
+    return -1;
+}
+
+static int load_base(const cmp_args *a, cmp_sides *s)
+{
+    ms_errors errs;
+    ms_errors_init(&errs);
+    ms_status st = ms_scenario_base_load(a->path_a, a->sets, a->nsets, &s->base, &errs);
+    return st == MS_OK ? -1 : load_failed(a, a->path_a, st, &errs);
 }
 
 static int load_fan(const cmp_args *a, cmp_sides *s)
 {
-    ms_scenario *base = NULL;
-    int rc = load(a, a->path_a, a->sets, a->nsets, &base);
+    int rc = load_base(a, s);
     if (rc >= 0)
         return rc;
-    if (!base->dispute.enabled) {
-        ms_scenario_destroy(base);
+    if (!ms_scenario_base_get(s->base)->dispute.enabled)
         return ms_cli_usage_error(CMD,
                                   "--outcomes: the dispute is disabled in %s "
                                   "(dispute.enabled = false)",
                                   a->path_a);
-    }
     for (int i = 0; i <= a->n_outcomes; i++) {
         ms_outcome o = i < a->n_outcomes ? a->outcomes[i] : MS_OUTCOME_STOCHASTIC;
         s->names[i] = ms_outcome_name(o);
-        if (!(s->sc[i] = forced(base, o))) {
-            ms_scenario_destroy(base);
-            return MS_EXIT_FAIL;
-        }
+        if ((rc = derive(a, s->base, NULL, 0, o, &s->sc[i])) >= 0)
+            return rc;
         s->n++;
     }
-    s->base = base;
     return -1;
 }
 
 static int load_sides(const cmp_args *a, cmp_sides *s)
 {
     memset(s, 0, sizeof *s);
+    s->names[0] = "a";
+    s->names[1] = "b";
     if (a->fan)
         return load_fan(a, s);
-    int rc = load(a, a->path_a, a->sets, a->nsets, &s->sc[0]);
-    if (rc >= 0)
-        return rc;
-    s->n = 1;
-    if (a->path_b) {
-        rc = load(a, a->path_b, a->sets, a->nsets, &s->sc[1]);
-    } else {
-        const char **both = calloc((size_t)(a->nsets + a->nsets_b) + 1, sizeof *both);
-        if (!both)
-            return MS_EXIT_FAIL;
-        memcpy(both, a->sets, (size_t)a->nsets * sizeof *both);
-        memcpy(both + a->nsets, a->sets_b, (size_t)a->nsets_b * sizeof *both);
-        rc = load(a, a->path_a, both, a->nsets + a->nsets_b, &s->sc[1]);
-        free(both);
+    int rc;
+    if (a->path_b) { /* two files */
+        s->loaded = 1;
+        if ((rc = load(a, a->path_a, &s->sc[0])) >= 0)
+            return rc;
+        s->n = 1;
+        rc = load(a, a->path_b, &s->sc[1]);
+    } else { /* one file, read once: a, and b = a + --set-b */
+        if ((rc = load_base(a, s)) >= 0 ||
+            (rc = derive(a, s->base, NULL, 0, MS_OUTCOME_COUNT, &s->sc[0])) >= 0)
+            return rc;
+        s->n = 1;
+        rc = derive(a, s->base, a->sets_b, a->nsets_b, MS_OUTCOME_COUNT, &s->sc[1]);
     }
     if (rc >= 0)
         return rc;
     s->n = 2;
-    s->names[0] = "a";
-    s->names[1] = "b";
     return -1;
 }
 
 static void free_sides(cmp_sides *s)
 {
     for (int i = 0; i < s->n; i++)
-        ms_scenario_destroy(s->sc[i]);
-    ms_scenario_destroy(s->base);
+        if (s->loaded)
+            ms_scenario_destroy(s->sc[i]);
+        else
+            free(s->sc[i]);
+    ms_scenario_base_destroy(s->base);
 }
 
 /* ---- the run -------------------------------------------------------------- */

@@ -31,7 +31,8 @@ typedef struct {
     ms_scenario *sc[MS_COMPARE_MAX_SIDES];
     const char *names[MS_COMPARE_MAX_SIDES];
     int n;
-    ms_scenario *base; /* the fan's scenario as loaded, else NULL */
+    int loaded;             /* sides from ms_scenario_load (two files), else copies */
+    ms_scenario_base *base; /* the one file read once (--set-b, --outcomes), else NULL */
 } cmp_sides;
 
 /* The fan's outcome probabilities: of every outcome (indexed by

@@ -42,7 +42,7 @@ static ms_status probabilities(const cmp_sides *s, const ms_compare *c, cmp_repo
                                ms_error *err)
 {
     memset(r, 0, sizeof *r);
-    int ok = ms_market_outcome_odds(s->base, r->p);
+    int ok = ms_market_outcome_odds(ms_scenario_base_get(s->base), r->p);
     if (ok < 0)
         return ms_error_set(err, MS_ENOMEM, "", 0, "", "out of memory");
     r->exact = ok;

@@ -2,8 +2,13 @@
  * collector that pairs the sides of each replication, and --target-ci
  * rounds.
  *
- * A task simulates one (replication, side) and keeps its metrics, monthly
- * series and (with out_dir) formatted rows. The collector receives tasks in
+ * A task is the core's replication (ms_exp_replicate: metrics, monthly
+ * series and, with out_dir, formatted rows), and the side files go through
+ * the core's output layer (compare_files.c). Compare keeps its own task
+ * loop rather than one ms_run per side so that the sides of a replication
+ * are paired as they arrive (memory flat in the replications), every
+ * side's files commit together or not at all, and --target-ci only adds
+ * replications. The collector receives tasks in
  * id order = replication * sides + side, holds a replication's sides until
  * the last arrives, then adds them to the accumulators and frees them.
  * --target-ci rounds only add replications: replication i is a pure
@@ -26,13 +31,14 @@ const char *ms_series_name(ms_series_kind k)
     return (unsigned)k < MS_SERIES_KIND_COUNT ? series_names[k] : "";
 }
 
-size_t cmp_series_count(const ms_scenario *sc)
+static size_t series_count(const ms_scenario *sc)
 {
     return (size_t)(sc->n_clouds + sc->n_vendors + sc->n_segments);
 }
 
-/* Series j of sc: kind and subject id. */
-static void series_of(const ms_scenario *sc, size_t j, cmp_series *out)
+/* Series j of sc (clouds, then vendors, then segments): kind, subject id
+ * and the entity's index. */
+static int series_of(const ms_scenario *sc, size_t j, cmp_series *out)
 {
     int i = (int)j;
     if (i < sc->n_clouds) {
@@ -42,53 +48,28 @@ static void series_of(const ms_scenario *sc, size_t j, cmp_series *out)
         out->kind = MS_SERIES_VENDOR_SHARE;
         memcpy(out->subject, sc->vendors[i].id, MS_ID_LEN);
     } else {
+        i -= sc->n_vendors;
         out->kind = MS_SERIES_ADOPTION;
-        memcpy(out->subject, sc->segments[i - sc->n_vendors].id, MS_ID_LEN);
+        memcpy(out->subject, sc->segments[i].id, MS_ID_LEN);
     }
+    return i;
 }
 
-ms_status cmp_extract_monthly(const ms_scenario *sc, const ms_market_result *res, cmp_result *r)
+/* One replication's value of a series at month m (the core's series). */
+static double series_at(const ms_run_series *s, ms_series_kind kind, int i, int m)
 {
-    size_t ns = cmp_series_count(sc), months = (size_t)sc->horizon_months + 1;
-    size_t vend = (size_t)sc->n_clouds, seg = vend + (size_t)sc->n_vendors;
-    r->monthly = calloc(months * ns + 1, sizeof *r->monthly);
-    double *total = calloc(months, sizeof *total);
-    if (!r->monthly || !total) {
-        free(total);
-        return MS_ENOMEM;
-    }
-    for (size_t i = 0; i < res->n_market; i++) {
-        const ms_market_row *m = &res->market[i];
-        if ((size_t)m->month < months)
-            r->monthly[(size_t)m->month * ns + (size_t)m->cloud] = m->share_spend;
-    }
-    for (size_t i = 0; i < res->n_products; i++) {
-        const ms_product_row *p = &res->products[i];
-        if ((size_t)p->month >= months)
-            continue;
-        r->monthly[(size_t)p->month * ns + vend + (size_t)sc->products[p->product].vendor] +=
-            p->spend;
-        total[p->month] += p->spend;
-    }
-    for (size_t m = 0; m < months; m++)
-        for (int v = 0; v < sc->n_vendors; v++)
-            r->monthly[m * ns + vend + (size_t)v] =
-                total[m] > 0.0 ? r->monthly[m * ns + vend + (size_t)v] / total[m] : 0.0;
-    for (size_t i = 0; i < res->n_segments; i++) {
-        const ms_segment_row *s = &res->segments[i];
-        if ((size_t)s->month < months)
-            r->monthly[(size_t)s->month * ns + seg + (size_t)s->segment] =
-                s->buyers > 0.0 ? s->adopted / s->buyers : 0.0;
-    }
-    free(total);
-    return MS_OK;
+    if (kind == MS_SERIES_SHARE_SPEND)
+        return ms_run_series_at(s->share_spend, s->n_clouds, m, i);
+    if (kind == MS_SERIES_VENDOR_SHARE)
+        return ms_run_series_at(s->vendor_share_spend, s->n_vendors, m, i);
+    return ms_run_series_at(s->adoption, s->n_segments, m, i);
 }
 
 /* Side 0's series, each side's index of them, the common months. */
 static ms_status setup_series(ms_compare *c)
 {
     const ms_scenario *s0 = c->cfg.sides[0];
-    c->n_series = cmp_series_count(s0);
+    c->n_series = series_count(s0);
     c->months = s0->horizon_months + 1;
     c->series = calloc(c->n_series + 1, sizeof *c->series);
     c->map = malloc(((size_t)c->k * c->n_series + 1) * sizeof *c->map);
@@ -98,16 +79,15 @@ static ms_status setup_series(ms_compare *c)
         series_of(s0, j, &c->series[j]);
     for (int s = 0; s < c->k; s++) {
         const ms_scenario *sc = c->cfg.sides[s];
-        c->side_series[s] = cmp_series_count(sc);
         if (sc->horizon_months + 1 < c->months)
             c->months = sc->horizon_months + 1;
         for (size_t j = 0; j < c->n_series; j++) {
             c->map[(size_t)s * c->n_series + j] = -1;
-            for (size_t t = 0; t < c->side_series[s]; t++) {
+            for (size_t t = 0; t < series_count(sc); t++) {
                 cmp_series x;
-                series_of(sc, t, &x);
+                int i = series_of(sc, t, &x);
                 if (x.kind == c->series[j].kind && strcmp(x.subject, c->series[j].subject) == 0)
-                    c->map[(size_t)s * c->n_series + j] = (int)t;
+                    c->map[(size_t)s * c->n_series + j] = i;
             }
         }
     }
@@ -118,64 +98,21 @@ static ms_status setup_series(ms_compare *c)
 
 /* ---- tasks -------------------------------------------------------------- */
 
-void cmp_result_free(cmp_result *r)
-{
-    if (!r)
-        return;
-    for (int f = 0; f < MS_RESULTS_COUNT; f++)
-        ms_buf_fini(&r->files[f]);
-    free(r->metrics);
-    free(r->monthly);
-    free(r);
-}
-
-static ms_status keep(const ms_compare *c, const ms_scenario *sc, uint32_t rep,
-                      const ms_market_result *res, cmp_result *r)
-{
-    if (res->n_metrics) {
-        if (!(r->metrics = malloc(res->n_metrics * sizeof *r->metrics)))
-            return MS_ENOMEM;
-        memcpy(r->metrics, res->metrics, res->n_metrics * sizeof *r->metrics);
-        r->n_metrics = res->n_metrics;
-    }
-    if (cmp_extract_monthly(sc, res, r) != MS_OK)
-        return MS_ENOMEM;
-    if (!c->cfg.out_dir)
-        return MS_OK;
-    ms_results_format(sc, rep, res, r->files);
-    for (int f = 0; f < MS_RESULTS_COUNT; f++)
-        if (!ms_buf_ok(&r->files[f]))
-            return MS_ENOMEM;
-    return MS_OK;
-}
-
 static ms_status task_run(void *vctx, const ms_exp_task *task, void **result, ms_error *err)
 {
     const ms_compare *c = vctx;
-    uint32_t rep = (uint32_t)task->point; /* see ms_compare_run: point = replication */
-    const ms_scenario *sc = c->cfg.sides[task->replication];
-    *result = NULL;
-    cmp_result *r = calloc(1, sizeof *r);
-    if (!r)
-        return ms_error_set(err, MS_ENOMEM, "", 0, "", "out of memory");
-    ms_market_result res;
-    memset(&res, 0, sizeof res);
-    ms_status st = ms_market_simulate(sc, rep, NULL, &res, err);
-    if (st == MS_OK && (st = keep(c, sc, rep, &res, r)) != MS_OK)
-        ms_error_set(err, st, "", 0, "", "out of memory keeping replication %u", (unsigned)rep);
-    ms_market_result_fini(&res);
-    if (st != MS_OK) {
-        cmp_result_free(r);
-        return st;
-    }
+    uint32_t rep = (uint32_t)task->point; /* see run_round: point = replication */
+    unsigned flags = MS_REP_SERIES | (c->cfg.out_dir ? MS_REP_FILES : 0u);
+    ms_exp_rep_result *r = NULL;
+    ms_status st = ms_exp_replicate(c->cfg.sides[task->replication], rep, flags, &r, err);
     *result = r;
-    return MS_OK;
+    return st;
 }
 
 static void task_free(void *vctx, void *result)
 {
     (void)vctx;
-    cmp_result_free(result);
+    ms_exp_rep_result_free(result);
 }
 
 /* ---- the collector ------------------------------------------------------ */
@@ -241,7 +178,7 @@ static ms_status gather(ms_compare *c)
 {
     size_t k = (size_t)c->k;
     for (int s = 0; s < c->k; s++) {
-        const cmp_result *r = c->pending[s];
+        const ms_exp_rep_result *r = c->pending[s];
         for (size_t i = 0; i < r->n_metrics; i++) {
             size_t at;
             if (key_index(c, &r->metrics[i], &at) != MS_OK)
@@ -275,14 +212,15 @@ static void add_keys(ms_compare *c)
 static void add_monthly(ms_compare *c)
 {
     size_t k = (size_t)c->k, ns = c->n_series;
-    const double *base = c->pending[0]->monthly;
+    const ms_run_series *base = &c->pending[0]->series;
     for (int s = 1; s < c->k; s++) {
-        const double *x = c->pending[s]->monthly;
+        const ms_run_series *x = &c->pending[s]->series;
         for (size_t j = 0; j < ns; j++) {
-            int t = c->map[(size_t)s * ns + j];
-            for (size_t m = 0; t >= 0 && m < (size_t)c->months; m++)
-                ms_pair_acc_add(&c->monthly[(m * ns + j) * k + (size_t)s], base[m * ns + j],
-                                x[m * c->side_series[s] + (size_t)t]);
+            ms_series_kind kind = c->series[j].kind;
+            int i0 = c->map[j], i = c->map[(size_t)s * ns + j];
+            for (int m = 0; i >= 0 && m < c->months; m++)
+                ms_pair_acc_add(&c->monthly[((size_t)m * ns + j) * k + (size_t)s],
+                                series_at(base, kind, i0, m), series_at(x, kind, i, m));
         }
     }
 }
@@ -298,7 +236,7 @@ static ms_status collect(ms_compare *c)
         add_monthly(c);
     }
     for (int s = 0; s < c->k; s++) {
-        cmp_result_free(c->pending[s]);
+        ms_exp_rep_result_free(c->pending[s]);
         c->pending[s] = NULL;
     }
     return st;
@@ -308,7 +246,7 @@ static ms_status task_emit(void *vctx, const ms_exp_task *task, void *result, ms
 {
     ms_compare *c = vctx;
     int side = (int)task->replication;
-    cmp_result *r = result;
+    ms_exp_rep_result *r = result;
     ms_status st = MS_OK;
     c->pending[side] = r;
     if (c->cfg.out_dir)
@@ -439,7 +377,7 @@ void ms_compare_destroy(ms_compare *c)
     if (!c)
         return;
     for (int s = 0; s < c->k; s++) {
-        cmp_result_free(c->pending[s]);
+        ms_exp_rep_result_free(c->pending[s]);
         ms_atomic_set_abort(c->set[s]);
         ms_stats_table_destroy(c->summary[s]);
     }

@@ -14,15 +14,8 @@
 #include "marketsim/atomic.h"
 #include "marketsim/compare.h"
 #include "marketsim/market.h"
+#include "marketsim/run.h"
 #include "results_csv.h"
-
-/* What one (replication, side) task leaves for the collector. */
-typedef struct {
-    ms_buf files[MS_RESULTS_COUNT]; /* MARKET..EVENTS rows, with out_dir only */
-    ms_metric *metrics;
-    size_t n_metrics;
-    double *monthly; /* [month * side's series + j] */
-} cmp_result;
 
 typedef struct {
     ms_series_kind kind;
@@ -52,25 +45,20 @@ struct ms_compare {
     size_t side_series[MS_COMPARE_MAX_SIDES];
     ms_pair_acc *monthly; /* [(m * n_series + j) * k + s] */
 
-    /* the replication being collected */
-    cmp_result *pending[MS_COMPARE_MAX_SIDES];
+    /* the replication being collected (ms_exp_replicate's results) */
+    ms_exp_rep_result *pending[MS_COMPARE_MAX_SIDES];
 
     /* files (out_dir only) */
     ms_stats_table *summary[MS_COMPARE_MAX_SIDES]; /* each side's summary.csv */
+    uint64_t fingerprint[MS_COMPARE_MAX_SIDES];    /* folded as ms_run folds it */
     ms_atomic_set *set[MS_COMPARE_MAX_SIDES];
     FILE *files[MS_COMPARE_MAX_SIDES][MS_RESULTS_COUNT];
     ms_atomic_set *top;
 };
 
-/* Number of monthly series of a scenario: clouds, vendors, segments. */
-size_t cmp_series_count(const ms_scenario *sc);
-/* Fills r->monthly from one replication's rows (months 0..horizon). */
-ms_status cmp_extract_monthly(const ms_scenario *sc, const ms_market_result *res, cmp_result *r);
-void cmp_result_free(cmp_result *r);
-
 /* compare_files.c: per-side run files. */
 ms_status cmp_files_open(ms_compare *c, ms_error *err);
-ms_status cmp_files_emit(ms_compare *c, int side, cmp_result *r, ms_error *err);
+ms_status cmp_files_emit(ms_compare *c, int side, ms_exp_rep_result *r, ms_error *err);
 ms_status cmp_files_tail(ms_compare *c, ms_error *err);
 
 #endif

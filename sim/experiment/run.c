@@ -240,7 +240,7 @@ static void kv(ms_csv *w, const char *key, const char *value)
 }
 
 /* Provenance as key,value rows: CSV files themselves carry no comments. */
-static void format_manifest(ms_buf *b, const ms_scenario *sc, uint64_t fingerprint,
+void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, uint64_t fingerprint,
                             const char *command)
 {
     char num[32];
@@ -279,7 +279,7 @@ static ms_status write_tail(ms_atomic_set *set, const run_ctx *c, ms_error *err)
         return ms_error_set(err, st, "scenario.resolved.cfg", 0, "", "cannot write");
     /* opened last, so renamed last: its presence marks a complete set */
     ms_buf_init(&b);
-    format_manifest(&b, c->sc, c->res->fingerprint, c->opt->command);
+    ms_run_format_manifest(&b, c->sc, c->res->fingerprint, c->opt->command);
     return put(set, "manifest.csv", &b, err);
 }
 

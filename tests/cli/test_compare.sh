@@ -43,6 +43,8 @@ same_run=0
 for f in $RUNFILES; do cmp -s aa/a/$f run5/$f || same_run=1; done
 check "DIR/a holds exactly what run writes" [ $same_run -eq 0 ]
 check "side manifest names the side" grep -q '^side,b$' aa/b/manifest.csv
+check "side manifest is run's but for command and side" \
+    [ "$(grep -v '^command,\|^side,' aa/a/manifest.csv)" = "$(grep -v '^command,' run5/manifest.csv)" ]
 
 # ---- --set-b, byte identity for any -j ---------------------------------------------
 "$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 6 -j 1 -o b1 -q
