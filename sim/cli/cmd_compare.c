@@ -19,9 +19,6 @@
 #include "marketsim/dirlock.h"
 #include "progress.h"
 
-#define MAX_REPLICATIONS 1000000u
-#define MAX_THREADS 1024u
-
 static void usage(FILE *out)
 {
     fputs("usage: marketsim compare A.cfg B.cfg [options] -o DIR\n"
@@ -117,12 +114,15 @@ static int apply(cmp_args *a, int c, const char *arg, const char *opt)
         return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
     case 'r':
         a->reps_set = 1;
-        return ms_cli_parse_u64(CMD, "-r", arg, 1, MAX_REPLICATIONS, &a->reps) ? MS_EXIT_USAGE : -1;
+        return ms_cli_parse_u64(CMD, "-r", arg, 1, MS_RUN_MAX_REPLICATIONS, &a->reps)
+                   ? MS_EXIT_USAGE
+                   : -1;
     case 's':
         a->seed_set = 1;
         return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
     case 'j':
-        return ms_cli_parse_u64(CMD, "-j", arg, 1, MAX_THREADS, &a->threads) ? MS_EXIT_USAGE : -1;
+        return ms_cli_parse_u64(CMD, "-j", arg, 1, MS_RUN_MAX_THREADS, &a->threads) ? MS_EXIT_USAGE
+                                                                                    : -1;
     case OPT_SET:
         return set_value(arg, "--set", a->sets, &a->nsets);
     case OPT_SET_B:
@@ -134,7 +134,7 @@ static int apply(cmp_args *a, int c, const char *arg, const char *opt)
         return parse_target(a, arg);
     case OPT_MAXREPS:
         a->max_reps_set = 1;
-        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, MAX_REPLICATIONS, &a->max_reps)
+        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, MS_RUN_MAX_REPLICATIONS, &a->max_reps)
                    ? MS_EXIT_USAGE
                    : -1;
     case 'q':

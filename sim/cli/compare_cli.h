@@ -9,6 +9,7 @@
 
 #include "marketsim/cli.h"
 #include "marketsim/compare.h"
+#include "marketsim/run.h"
 #include "marketsim/scenario.h"
 
 #define CMD "compare"
