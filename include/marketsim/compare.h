@@ -23,8 +23,8 @@
 #include "marketsim/csv.h"
 #include "marketsim/error.h"
 #include "marketsim/runner.h"
-#include "marketsim/stats.h"
 #include "marketsim/scenario.h"
+#include "marketsim/stats.h"
 
 /* ---- paired statistics ------------------------------------------------- */
 
