@@ -82,6 +82,15 @@ check "fan: the forced injunction happens in every replication" \
 check "fan: point-mass timings give estimated probabilities" \
     [ "$(awk -F, 'NR > 1 { print $5 }' fan0/outcome_probabilities.csv | sort -u)" = estimated ]
 check "fan all: six outcomes and the stochastic side" [ "$(ls -d fan0/*/ | wc -l)" = 7 ]
+check "fan all: expected rows cover probability 1" \
+    awk -F, '$1 == "expected" { found = 1; if ($2 != "1") bad = 1 } END { exit bad || !found }' fan0/outcomes.csv
+"$M" compare "$S" "${SMALL[@]}" --set dispute.timing_sigma=0 --outcomes all -r 4 -j 3 -o fan3 -q
+ident=0
+for f in outcomes.csv outcome_probabilities.csv; do cmp -s fan0/$f fan3/$f || ident=1; done
+for d in amended settled injunction plaintiff_wins dismissed none stochastic; do
+    for f in $RUNFILES; do cmp -s fan0/$d/$f fan3/$d/$f || ident=1; done
+done
+check "fan: -j 1 and -j 3 write the same bytes" [ $ident -eq 0 ]
 
 # ---- --target-ci ------------------------------------------------------------------
 out=$("$M" compare "$S" "${SMALL[@]}" --set-b clouds.aws.price_index=3 -r 2 \
