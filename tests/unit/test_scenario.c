@@ -2,13 +2,14 @@
  * --set overrides, @include layering, the libconfig 1.5 integer trap,
  * did-you-mean and error lines, and the schema table's own consistency. */
 #include "test_main.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-
+#include "marketsim/csv.h"
 #include "marketsim/scenario.h"
 
 #define SCEN_DIR MS_SOURCE_DIR "/scenarios"
@@ -408,6 +409,82 @@ static void test_defaults_valid(void)
     CU_ASSERT_TRUE(has_error(&errs, "buyers.segments", "none defined", 0));
 }
 
+/* RFC 3629 at its edges: each ill-formed case is found at its byte. */
+static void test_utf8(void)
+{
+    static const struct {
+        const char *s;
+        size_t bad; /* offset of the first bad byte; SIZE_MAX = valid */
+    } cases[] = {
+        {"", SIZE_MAX},
+        {"plain ascii", SIZE_MAX},
+        {"caf\xc3\xa9 \xce\x94 \xe2\x82\xac \xf0\x9f\x98\x80", SIZE_MAX},
+        {"\xf4\x8f\xbf\xbf", SIZE_MAX}, /* U+10FFFF */
+        {"\xed\x9f\xbf", SIZE_MAX},     /* U+D7FF, just below the surrogates */
+        {"caf\xe9", 3},                 /* Latin-1 */
+        {"\xc0\xaf", 0},                /* overlong '/' */
+        {"\xe0\x80\xaf", 0},            /* overlong, 3 bytes */
+        {"\xf0\x80\x80\xaf", 0},        /* overlong, 4 bytes */
+        {"a\xed\xa0\x80", 1},           /* U+D800, a surrogate */
+        {"\xf4\x90\x80\x80", 0},        /* above U+10FFFF */
+        {"ab\xe2\x82", 2},              /* cut short */
+        {"\x80", 0},                    /* a lone continuation byte */
+        {"\xff", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = strlen(cases[i].s);
+        size_t want = cases[i].bad == SIZE_MAX ? n : cases[i].bad;
+        CU_ASSERT_EQUAL(ms_scenario_utf8_check(cases[i].s, n), want);
+        CU_ASSERT_EQUAL(ms_scenario_utf8_valid(cases[i].s), cases[i].bad == SIZE_MAX);
+    }
+}
+
+static void test_name_rules(void)
+{
+    CU_ASSERT_PTR_NULL(ms_scenario_name_problem(""));
+    CU_ASSERT_PTR_NULL(ms_scenario_name_problem("frontier_dispute"));
+    CU_ASSERT_PTR_NULL(ms_scenario_name_problem("...")); /* odd but one component */
+    CU_ASSERT_PTR_NULL(ms_scenario_name_problem(".hidden"));
+    CU_ASSERT_PTR_NOT_NULL(ms_scenario_name_problem("."));
+    CU_ASSERT_PTR_NOT_NULL(ms_scenario_name_problem(".."));
+    CU_ASSERT_PTR_NOT_NULL(ms_scenario_name_problem("a/b"));
+    CU_ASSERT_PTR_NOT_NULL(ms_scenario_name_problem("/"));
+    static ms_errors errs;
+    CU_ASSERT_PTR_NULL(
+        load_text("@include \"common.cfg\"\nsim = { name = \"..\"; };\n", NULL, 0, &errs));
+    CU_ASSERT_TRUE(has_error(&errs, "sim.name", "not a usable name", 2));
+    const char *set[] = {"sim.name=caf\xe9"};
+    CU_ASSERT_PTR_NULL(load_text("@include \"common.cfg\"\n", set, 1, &errs));
+    CU_ASSERT_TRUE(has_error(&errs, "sim.name", "not valid UTF-8", 0));
+    /* a byte-order mark is skipped, lines still count from the file's start */
+    CU_ASSERT_PTR_NULL(
+        load_text("\xef\xbb\xbf@include \"common.cfg\"\nsim2 = 1;\n", NULL, 0, &errs));
+    CU_ASSERT_EQUAL(errs.count, 1);
+    CU_ASSERT_TRUE(has_error(&errs, "sim2", "unknown key", 2));
+}
+
+/* The prescan's size limits: the message names the limit and the line. */
+static void test_size_limits(void)
+{
+    static ms_errors errs;
+    ms_buf b;
+    ms_buf_init(&b);
+    ms_buf_puts(&b, "x = {\n");
+    for (int i = 0; i < 1001; i++)
+        ms_buf_printf(&b, "k%d = 1;\n", i);
+    ms_buf_puts(&b, "};\n");
+    CU_ASSERT_PTR_NULL(load_text(ms_buf_cstr(&b), NULL, 0, &errs));
+    CU_ASSERT_EQUAL(errs.count, 1);
+    CU_ASSERT_TRUE(
+        has_error(&errs, "", "more than 1000 settings in one group (at most 1000)", 1002));
+    ms_buf_clear(&b);
+    for (int i = 0; i < 17; i++)
+        ms_buf_puts(&b, "a = (");
+    CU_ASSERT_PTR_NULL(load_text(ms_buf_cstr(&b), NULL, 0, &errs));
+    CU_ASSERT_TRUE(has_error(&errs, "", "nested more than 16 levels deep (at most 16)", 1));
+    ms_buf_fini(&b);
+}
+
 static const ms_test_case cases[] = {
     {"library scenarios load", test_library_loads},
     {"frontier_dispute contents", test_frontier_contents},
@@ -423,6 +500,9 @@ static const ms_test_case cases[] = {
     {"unknown keys and error lines", test_unknown_and_lines},
     {"no global state", test_no_global_state},
     {"schema defaults valid", test_defaults_valid},
+    {"UTF-8 check", test_utf8},
+    {"scenario name rules, BOM", test_name_rules},
+    {"size limits", test_size_limits},
 };
 
 MS_TEST_MAIN("scenario", cases)
