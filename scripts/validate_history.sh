@@ -28,15 +28,23 @@ fi
 BUYERS=${BUYERS:-20000} REPS=${REPS:-8} THREADS=${THREADS:-2}
 MAX_EVALS=${MAX_EVALS:-300} SEED=${SEED:-20240101} HOLDOUT=${HOLDOUT:-18}
 
-# The free keys: how much buyers weigh quality, where the three challengers'
-# models started in January 2024 (the release steps after that are EST and
-# fixed), how costly it is to switch a stateless API, and market growth.
+# The free keys (8): how much buyers weigh quality; where OpenAI's, Google's
+# and the open-weight models' quality stood in January 2024 relative to
+# Claude's (fixed at the scenario's EST, the reference; the release steps
+# after that are EST and fixed); how much of the switching cost a secondary
+# offer on another cloud pays (the way an Azure-homed buyer adds Claude on
+# AWS); how much buyers stay with their vendor at renewals; and how fast
+# budgets grow in the two segments that hold most of the spend (health and
+# public keep the scenario's EST).
 fit=(
     --fit decision.beta_quality=1:12
-    --fit products.claude.quality=0.6:0.95
+    --fit products.openai_api.quality=0.6:0.95
     --fit products.gemini.quality=0.55:0.95
-    --fit products.open_models.quality=0.5:0.9
-    --fit decision.switching_cost.stateless_api=0.2:4
+    --fit products.open_models.quality=0.4:0.9
+    --fit decision.secondary_switch_factor=0:1
+    --fit decision.vendor_incumbency=0:4
+    --fit buyers.segments.unregulated.growth=0:5
+    --fit buyers.segments.finance.growth=0:5
 )
 
 start=$(date +%s)
