@@ -300,7 +300,7 @@ static void test_sweep_designs(void)
     CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, vary, 2, 8, 5, 1, &d, &err),
                     MS_EUSAGE);
     CU_ASSERT_STRING_EQUAL(err.key, "--levels");
-    char keys[21][16];
+    char keys[21][24];
     const char *many[21];
     for (int i = 0; i < 21; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d=0.0:1", i);
