@@ -145,6 +145,10 @@ static ms_status evaluate(calib *c, const double *x, double *obj)
     if (st != MS_OK)
         return st;
     *obj = ms_calib_objective(cfg->targets, c->mean);
+    if (!isfinite(*obj))
+        return ms_error_set(c->err, MS_ERANGE, "", 0, "",
+                            "the objective overflows: a target's (simulated - value) / se is "
+                            "too large to square");
     if ((st = append_trace(c, x, *obj)) != MS_OK)
         return st;
     ms_calib_result *r = c->res;
@@ -334,6 +338,8 @@ static ms_status setup(calib *c, const ms_calib_config *cfg, ms_calib_result *re
     c->sets[cfg->n_sets] = c->texts[np];
     for (size_t j = 0; j < np; j++)
         c->sets[cfg->n_sets + 1 + (int)j] = c->texts[j];
+    for (size_t j = 0; j < np; j++)
+        c->best_x[j] = cfg->params[j].start;
     if (!(c->scn = malloc(sizeof *c->scn)))
         return MS_ENOMEM;
     ms_errors errs;

@@ -159,6 +159,13 @@ refused "bad --set" "decision.beta_price" "$SC" --targets "$T" "${good_fit[@]}" 
 refused "bad -r" "-r: '0' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" -r 0
 refused "bad --max-evals" "--max-evals: 'x' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" --max-evals x
 
+# a target whose z cannot be squared is a runtime failure, not a fit
+printf 'month,metric,subject,value,se\n0,share_spend,aws,1e308,1e-300\n' >"$TMP/huge.csv"
+"$BIN" calibrate "$SC" --targets "$TMP/huge.csv" "${good_fit[@]}" --set buyers.count=100 -r 1 \
+    --max-evals 3 -o "$TMP/huge" >/dev/null 2>"$TMP/err"
+check "an overflowing objective exits 1 and writes nothing" [ $? -eq 1 -a ! -e "$TMP/huge" ]
+check "  ... and says why" grep -q "the objective overflows" "$TMP/err"
+
 touch "$TMP/afile"
 for o in "" "$TMP/afile"; do
     "$BIN" calibrate "$SC" --targets "$T" "${good_fit[@]}" -o "$o" >"$TMP/out" 2>"$TMP/err"
