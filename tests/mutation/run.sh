@@ -24,6 +24,7 @@ B=$TREE/build
 REPORT=$DIR/report.txt
 rm -rf "$DIR"
 mkdir -p "$TREE"
+: > "$REPORT"
 (cd "$SRC" && git ls-files -co --exclude-standard | grep -v '^build' | tar -cf - -T -) |
     tar -C "$TREE" -xf -
 cmake -S "$TREE" -B "$B" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS="-O2" > /dev/null || exit 2
@@ -31,16 +32,19 @@ build() { cmake --build "$B" -j "$JOBS" > "$DIR/build.log" 2>&1; }
 # tests ARGS...: runs ctest; prints the failing tests' names (none: passed)
 tests() {
     ctest --test-dir "$B" --timeout 600 -j "$JOBS" "$@" > "$DIR/ctest.log" 2>&1 && return 0
-    sed -n 's/^ *[0-9]* - \([^ ]*\) .*/\1/p' "$DIR/ctest.log" | tr '\n' ' '
+    sed -n 's/^[[:space:]]*[0-9][0-9]* - \([^ ]*\) .*/\1/p' "$DIR/ctest.log" | tr '\n' ' '
     return 1
 }
-echo "== baseline: the unmutated tree builds and passes every test"
+echo "== baseline: the unmutated tree builds and passes its tests"
 build || { echo "baseline does not build (see $DIR/build.log)"; exit 2; }
-tests > /dev/null || { echo "baseline fails tests (see $DIR/ctest.log)"; exit 2; }
+# a test that already fails cannot kill anything: it is left out (and named)
+broken=$(tests)
+SKIP=golden
+for t in $broken; do SKIP="$SKIP|^$t\$"; done
+[ -z "$broken" ] || echo "baseline: already failing, left out: $broken" | tee -a "$REPORT"
 
 killed=0 golden=0 survived=0 stillborn=0 total=0
 survivors=() golden_only=()
-: > "$REPORT"
 while IFS= read -r line; do
     case $line in '#'* | '') continue ;; esac
     IFS=$'\x1f' read -r id layer file old new hint <<< "${line// @@ /$'\x1f'}"
@@ -63,10 +67,10 @@ PYEOF
     if ! build; then
         verdict="does not compile"
         stillborn=$((stillborn + 1))
-    elif by=$(tests -R "$hint" -E golden); [ -n "$by" ]; then
+    elif by=$(tests -R "$hint" -E "$SKIP"); [ -n "$by" ]; then
         verdict="killed by $by"
         killed=$((killed + 1))
-    elif by=$(tests -E golden); [ -n "$by" ]; then
+    elif by=$(tests -E "$SKIP"); [ -n "$by" ]; then
         verdict="killed by $by(whole suite)"
         killed=$((killed + 1))
     elif by=$(tests -R golden); [ -n "$by" ]; then
