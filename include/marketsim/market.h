@@ -73,6 +73,8 @@ typedef struct {
     } offers[MS_TRACE_MAX_OFFERS];
     double defer_utility;
     int chosen_product, chosen_cloud; /* -1, -1 when deferred */
+    int held_product, held_cloud;     /* the primary offer held when renewing; -1, -1
+                                         for a new procurement */
 } ms_decision_record;
 
 typedef void (*ms_trace_fn)(void *ctx, const ms_decision_record *rec);

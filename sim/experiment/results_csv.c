@@ -16,7 +16,7 @@ static const struct {
     {"products.csv", "scenario,replication,month,vendor,product,cloud,contracts,spend"},
     {"segments.csv", "scenario,replication,month,segment,buyers,adopted,deferred,multicloud"},
     {"events.csv", "scenario,replication,time,event,subject,detail"},
-    {"decisions.csv", "scenario,replication,time,buyer,segment,defer_utility,offers,choice"},
+    {"decisions.csv", "scenario,replication,time,buyer,segment,defer_utility,offers,choice,held"},
 };
 
 const char *ms_results_file_name(ms_results_file f)
@@ -171,6 +171,16 @@ static void offers_text(ms_buf *b, const ms_scenario *sc, const ms_decision_reco
     }
 }
 
+/* A `product@cloud` field. */
+static void offer_cell(ms_csv *w, ms_buf *text, const ms_scenario *sc, int product, int cloud)
+{
+    ms_buf_clear(text);
+    ms_buf_puts(text, product_id(sc, product));
+    ms_buf_append(text, "@", 1);
+    ms_buf_puts(text, cloud_id(sc, cloud));
+    ms_csv_str(w, ms_buf_cstr(text));
+}
+
 void ms_results_format_decision(ms_buf *b, const ms_scenario *sc, uint32_t rep,
                                 const ms_decision_record *rec)
 {
@@ -187,15 +197,14 @@ void ms_results_format_decision(ms_buf *b, const ms_scenario *sc, uint32_t rep,
     if (!ms_buf_ok(&text))
         b->failed = 1;
     ms_csv_str(&w, ms_buf_cstr(&text));
-    if (rec->chosen_product < 0) {
+    if (rec->chosen_product < 0)
         ms_csv_str(&w, "defer");
-    } else {
-        ms_buf_clear(&text);
-        ms_buf_puts(&text, product_id(sc, rec->chosen_product));
-        ms_buf_append(&text, "@", 1);
-        ms_buf_puts(&text, cloud_id(sc, rec->chosen_cloud));
-        ms_csv_str(&w, ms_buf_cstr(&text));
-    }
+    else
+        offer_cell(&w, &text, sc, rec->chosen_product, rec->chosen_cloud);
+    if (rec->held_product < 0)
+        ms_csv_str(&w, "");
+    else
+        offer_cell(&w, &text, sc, rec->held_product, rec->held_cloud);
     ms_csv_end(&w);
     ms_buf_fini(&text);
 }

@@ -124,6 +124,9 @@ static void trace(mk_market *m, uint32_t id, const mk_buyer *b, const mk_choice 
     rec.defer_utility = defer_utility(m, b);
     rec.chosen_product = out->deferred ? -1 : m->off[out->offer[0]].product;
     rec.chosen_cloud = out->deferred ? -1 : m->off[out->offer[0]].cloud;
+    int renewing = b->state == MK_COMMITTED; /* an expiry: the contract still runs */
+    rec.held_product = renewing ? m->off[b->offer[0]].product : -1;
+    rec.held_cloud = renewing ? m->off[b->offer[0]].cloud : -1;
     m->opt->trace(m->opt->trace_ctx, &rec);
 }
 
