@@ -8,12 +8,11 @@
  * event for event, so the same buyer decides at the same instant in both,
  * and its offers' systematic utilities must differ by exactly the term the
  * mechanism adds (momentum, an outage, a model release, a clarifying
- * statement). Expectations are derived from the scenario's parameters and
- * the run's own rows, never stored numbers, so recalibrating the model
- * leaves them true. Also here: the dispute's five outcomes against the
- * analytic branch tree (chi-square), the switching and multi-cloud rates
- * recomputed from their definitions, and the order of events at one
- * instant (a regime switch at a month boundary).
+ * statement). Also paired: Bass imitation. Expectations are derived from the scenario's parameters
+ * and the run's own rows, never stored numbers, so recalibrating the model leaves them true. Also
+ * here: the dispute's five outcomes against the analytic branch tree (chi-square), the switching
+ * and multi-cloud rates recomputed from their definitions, and the order of events at one instant
+ * (a regime switch at a month boundary).
  */
 #include "test_main.h"
 #include <gsl/gsl_cdf.h>
@@ -321,6 +320,41 @@ static void test_clarifying_statement(void)
     free(cl);
 }
 
+/* Bass adoption: a buyer's trigger hazard is p + q x (its segment's
+ * adopted fraction). With no innovation (p = 0) and no one adopted at
+ * month 0 nobody ever has anyone to imitate, so nobody adopts; with
+ * adopters at month 0, imitation alone (p = 0) makes adoption grow, and a
+ * larger q makes it grow faster (paired). */
+static void test_bass_imitation(void)
+{
+    ms_scenario *sc = world(2000, 36);
+    fx_baseline(sc, 2000, 36);
+    sc->decision.bass_p = 0.0;
+    sc->initial_adoption = 0.0;
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    for (int s = 0; s < sc->n_segments; s++)
+        CU_ASSERT_EQUAL(fx_adopted(&res, 36, s), 0.0);
+    CU_ASSERT_EQUAL(res.decisions, 0);
+    ms_market_result_fini(&res);
+    sc->initial_adoption = 0.4;
+    double grow[2];
+    for (int k = 0; k < 2; k++) {
+        sc->decision.bass_q = k ? 0.6 : 0.3;
+        grow[k] = 0.0;
+        for (uint32_t rep = 0; rep < REPS; rep++) {
+            fx_run(sc, rep, &res);
+            grow[k] += fx_adopted(&res, 36, FX_UNREG) - fx_adopted(&res, 0, FX_UNREG);
+            ms_market_result_fini(&res);
+        }
+    }
+    printf(" [unregulated adoption growth with q 0.3: %.4f, q 0.6: %.4f] ", grow[0] / REPS,
+           grow[1] / REPS);
+    CU_ASSERT(grow[0] > 0.0);
+    CU_ASSERT(grow[1] > grow[0]);
+    free(sc);
+}
+
 /* ---- the dispute's branch tree ------------------------------------------- */
 
 /* All five outcomes against the analytic tree, with asymmetric branch
@@ -477,6 +511,7 @@ static const ms_test_case cases[] = {
     {"outage", test_outage},
     {"model_release", test_model_release},
     {"clarifying_statement", test_clarifying_statement},
+    {"bass_imitation", test_bass_imitation},
     {"dispute_chi_square", test_dispute_chi_square},
     {"rate_definitions", test_rate_definitions},
     {"same_instant_order", test_same_instant_order},
