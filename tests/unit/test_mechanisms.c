@@ -505,6 +505,53 @@ static void test_same_instant_order(void)
     free(sc);
 }
 
+/* Spend on a cloud's own offers (product rows) in a month. */
+static double own_spend(const ms_market_result *res, int month, int cloud)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < res->n_products; i++)
+        if (res->products[i].month == month && res->products[i].cloud == cloud)
+            sum += res->products[i].spend;
+    return sum;
+}
+
+/* The month-k snapshot comes after every world event dated k: Frontier
+ * on AWS is routed to Azure with route_share 0.5 until a scheduled switch
+ * at month 12 to the same regime with route_share 1. Azure's spend beyond
+ * its own offers' is route_share x Frontier-on-AWS spend: 0.5 x at month
+ * 11 and already 1 x at month 12. */
+static void test_snapshot_after_world(void)
+{
+    ms_scenario *sc = world(3000, 14);
+    sc->dispute.enabled = 0;
+    ms_rule *r = &sc->regimes[FX_R2P].rules[0];
+    r->state = MS_OFFER_ROUTED;
+    r->route_cloud = FX_AZURE;
+    r->route_share = 0.5;
+    sc->regimes[sc->n_regimes] = sc->regimes[FX_R2P];
+    snprintf(sc->regimes[sc->n_regimes].id, MS_ID_LEN, "all_routed");
+    sc->regimes[sc->n_regimes].rules[0].route_share = 1.0;
+    sc->n_schedule = 1;
+    sc->schedule[0].month = 12.0;
+    sc->schedule[0].regime = sc->n_regimes++;
+    ms_market_result res;
+    fx_run(sc, 0, &res);
+    for (int month = 11; month <= 12; month++) {
+        double frontier_aws = 0.0;
+        for (size_t i = 0; i < res.n_products; i++)
+            if (res.products[i].month == month && res.products[i].product == FX_FRONTIER &&
+                res.products[i].cloud == FX_AWS)
+                frontier_aws = res.products[i].spend;
+        double routed =
+            res.market[(size_t)month * 4 + FX_AZURE].spend - own_spend(&res, month, FX_AZURE);
+        CU_ASSERT(frontier_aws > 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(routed, (month == 12 ? 1.0 : 0.5) * frontier_aws,
+                               1e-9 * (1.0 + routed));
+    }
+    ms_market_result_fini(&res);
+    free(sc);
+}
+
 static const ms_test_case cases[] = {
     {"momentum", test_momentum},
     {"diversification", test_diversification},
@@ -515,6 +562,7 @@ static const ms_test_case cases[] = {
     {"dispute_chi_square", test_dispute_chi_square},
     {"rate_definitions", test_rate_definitions},
     {"same_instant_order", test_same_instant_order},
+    {"snapshot_after_world", test_snapshot_after_world},
 };
 
 MS_TEST_MAIN("mechanisms", cases)
