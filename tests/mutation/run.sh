@@ -25,6 +25,7 @@ REPORT=$DIR/report.txt
 rm -rf "$DIR"
 mkdir -p "$TREE"
 : > "$REPORT"
+cp "$SRC/tests/mutation/mutants.txt" "$DIR/" # read from a copy: edits cannot disturb the loop
 (cd "$SRC" && git ls-files -co --exclude-standard | grep -v '^build' | tar -cf - -T -) |
     tar -C "$TREE" -xf -
 cmake -S "$TREE" -B "$B" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS="-O2" > /dev/null || exit 2
@@ -85,7 +86,7 @@ PYEOF
     cp "$DIR/saved" "$TREE/$file"
     printf '%-4s %-10s %-32s %s (%ds)\n' "$id" "$layer" "$file" "$verdict" $((SECONDS - t0)) |
         tee -a "$REPORT"
-done < "$SRC/tests/mutation/mutants.txt"
+done < "$DIR/mutants.txt"
 build > /dev/null || true # leave the copy unmutated
 
 counted=$((total - stillborn))
