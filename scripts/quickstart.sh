@@ -17,7 +17,7 @@ PACKAGES="build-essential cmake pkg-config libgsl-dev libconfig-dev libcunit1-de
 # and output under a decimal-comma locale (locales: localedef's data);
 # test_harden runs scripts/parallel_sweep.sh under GNU parallel (parallel)
 # and the permission checks as nobody through setpriv (util-linux)
-TEST_PACKAGES="python3 locales parallel util-linux"
+TEST_PACKAGES="python3 locales parallel util-linux strace"
 
 install_missing() {
     local missing=()
