@@ -40,14 +40,15 @@ static const char *mf_get(const manifest *m, const char *key)
     return NULL;
 }
 
-/* A directory with part manifests but no manifest.csv holds unmerged shards. */
-static int has_parts(const char *dir)
+/* 1 if dir holds a file whose name starts with prefix: part manifests
+ * (unmerged shards) or a journal (an unfinished sweep). */
+static int has_file(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     int found = 0;
     while (d && !found && (e = readdir(d)) != NULL)
-        found = strncmp(e->d_name, "manifest.part-", 14) == 0;
+        found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
     if (d)
         closedir(d);
     return found;
@@ -57,7 +58,11 @@ static ms_status read_manifest(const char *dir, manifest *m, ms_error *err)
 {
     snprintf(m->path, sizeof m->path, "%s/manifest.csv", dir);
     FILE *f = fopen(m->path, "r");
-    if (!f && has_parts(dir))
+    if (!f && has_file(dir, ".sweep."))
+        return ms_error_set(err, MS_EUSAGE, dir, 0, "",
+                            "an unfinished sweep is here: finish it with the same `marketsim "
+                            "sweep` (or `sensitivity`) command and --resume first");
+    if (!f && has_file(dir, "manifest.part-"))
         return ms_error_set(err, MS_EUSAGE, dir, 0, "",
                             "a sharded sweep whose parts are not joined yet: run `marketsim "
                             "merge %s` first",

@@ -121,6 +121,9 @@ check "another -s draws other trajectories" bash -c "! cmp -s mo/sweep.csv mo3/s
 "$M" sweep "$S" "${SMALL[@]}" --vary dispute.p_amend=0.2,0.8 -r 1 -o grid -q
 check "grid sweep refused (exit 2)" fails 2 grid/sensitivity.csv "$M" sensitivity grid
 check "... saying which designs it needs" grep -q "'grid' sweep: sensitivity needs one made with --design saltelli" err.txt
+mkdir unfinished && : > unfinished/.sweep.journal
+check "an unfinished sweep refused" fails 2 unfinished/sensitivity.csv "$M" sensitivity unfinished
+check "... saying to --resume it" grep -q "unfinished sweep is here.*--resume" err.txt
 mkdir empty
 check "a directory without a manifest refused" fails 2 empty/sensitivity.csv "$M" sensitivity empty
 check "... saying it is not a sweep" grep -q "not a sweep directory" err.txt
