@@ -347,8 +347,12 @@ static int indices(const sens_args *a, const char *dir)
 {
     ms_error err = {0};
     ms_sens_study *s = NULL;
-    ms_status st = ms_sens_study_load(dir, &s, &err);
+    ms_dir_lock *lock = NULL; /* no sweep or shard may still be writing DIR */
+    ms_status st = ms_dir_lock_take(dir, NULL, &lock, &err);
+    if (st == MS_OK)
+        st = ms_sens_study_load(dir, &s, &err);
     if (st != MS_OK) {
+        ms_dir_lock_release(lock);
         ms_error_print(stderr, &err);
         return st == MS_EUSAGE ? MS_EXIT_USAGE : MS_EXIT_FAIL;
     }
@@ -380,6 +384,7 @@ static int indices(const sens_args *a, const char *dir)
         fprintf(stderr, "marketsim: sensitivity: interrupted; nothing written\n");
     else if (st != MS_OK)
         ms_error_print(stderr, &err);
+    ms_dir_lock_release(lock);
     ms_buf_fini(&csv);
     ms_sens_study_destroy(s);
     if (busy) /* another command holds dir: a usage error, as for run */

@@ -121,6 +121,12 @@ check "another -s draws other trajectories" bash -c "! cmp -s mo/sweep.csv mo3/s
 "$M" sweep "$S" "${SMALL[@]}" --vary dispute.p_amend=0.2,0.8 -r 1 -o grid -q
 check "grid sweep refused (exit 2)" fails 2 grid/sensitivity.csv "$M" sensitivity grid
 check "... saying which designs it needs" grep -q "'grid' sweep: sensitivity needs one made with --design saltelli" err.txt
+# a DIR another command still writes (flock(1) holds its lock as a running
+# sweep or shard would): refused, sensitivity.csv untouched
+cp sa/sensitivity.csv before.csv
+flock -s -o sa/.marketsim.lock "$M" sensitivity sa --bootstrap 0 > /dev/null 2> err.txt
+check "a DIR a sweep still writes refused (exit 2)" [ $? -eq 2 ]
+check "... sensitivity.csv untouched" cmp sa/sensitivity.csv before.csv
 mkdir unfinished && : > unfinished/.sweep.journal
 check "an unfinished sweep refused" fails 2 unfinished/sensitivity.csv "$M" sensitivity unfinished
 check "... saying to --resume it" grep -q "unfinished sweep is here.*--resume" err.txt
