@@ -347,7 +347,8 @@ static int indices(const sens_args *a, const char *dir)
 {
     ms_error err = {0};
     ms_sens_study *s = NULL;
-    ms_dir_lock *lock = NULL; /* no sweep or shard may still be writing DIR */
+    ms_dir_lock *lock = NULL; /* held from reading to writing: no sweep, shard or
+                               * merge may be writing DIR (busy: exit 2) */
     ms_status st = ms_dir_lock_take(dir, NULL, &lock, &err);
     if (st == MS_OK)
         st = ms_sens_study_load(dir, &s, &err);
@@ -368,16 +369,11 @@ static int indices(const sens_args *a, const char *dir)
     ms_progress_finish(&bar);
     ms_buf csv;
     ms_buf_init(&csv);
-    ms_dir_lock *lock = NULL; /* no sweep or merge may be writing into dir */
-    int busy = 0;
-    if (st == MS_OK)
-        busy = (st = ms_dir_lock_take(dir, NULL, &lock, &err)) == MS_EUSAGE;
     if (st == MS_OK) {
         ms_sens_study_write_csv(s, &csv);
         st = ms_buf_ok(&csv) ? ms_atomic_write_file(dir, "sensitivity.csv", csv.data, csv.len, &err)
                              : ms_error_set(&err, MS_ENOMEM, dir, 0, "", "out of memory");
     }
-    ms_dir_lock_release(lock);
     if (st == MS_OK && !a->quiet)
         table(s, dir, (unsigned)a->boot);
     else if (st == MS_EINTR)
@@ -387,8 +383,6 @@ static int indices(const sens_args *a, const char *dir)
     ms_dir_lock_release(lock);
     ms_buf_fini(&csv);
     ms_sens_study_destroy(s);
-    if (busy) /* another command holds dir: a usage error, as for run */
-        return MS_EXIT_USAGE;
     return st == MS_OK ? MS_EXIT_OK : st == MS_EINTR ? MS_EXIT_INTERRUPTED : MS_EXIT_FAIL;
 }
 
