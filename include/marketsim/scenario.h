@@ -68,6 +68,25 @@ typedef enum {
     MS_EXO_COUNT
 } ms_exo_type;
 
+/* Dispute events an exogenous event can follow (events.[].after), as
+ * events.csv names them (dispute_threat ...). NONE (0, or MS_ANY from an
+ * empty `after`) is an event at a fixed month, so a zeroed event is one. */
+typedef enum {
+    MS_DEV_NONE = 0,
+    MS_DEV_THREAT,
+    MS_DEV_NEGOTIATION,
+    MS_DEV_FILED,
+    MS_DEV_PI_MOTION,
+    MS_DEV_PI_DENIED,
+    MS_DEV_INJUNCTION,
+    MS_DEV_TRIAL,
+    MS_DEV_AMENDED,
+    MS_DEV_SETTLED,
+    MS_DEV_PLAINTIFF_WINS,
+    MS_DEV_DISMISSED,
+    MS_DEV_COUNT
+} ms_dispute_event;
+
 typedef struct {
     char id[MS_ID_LEN];
     double initial_share; /* share of AI spend at month 0; clouds sum to 1 */
@@ -181,6 +200,7 @@ typedef struct {
     int product, vendor, cloud; /* MS_ANY where not relevant */
     double value;
     double duration; /* months; 0 = permanent */
+    int after;       /* ms_dispute_event it follows by `month`; <= 0: a fixed month */
 } ms_exo_event;
 
 typedef struct {
@@ -322,5 +342,6 @@ const char *ms_product_class_name(ms_product_class c);
 const char *ms_offer_state_name(ms_offer_state s);
 const char *ms_outcome_name(ms_outcome o);
 const char *ms_exo_type_name(ms_exo_type t);
+const char *ms_dispute_event_name(ms_dispute_event e);
 
 #endif

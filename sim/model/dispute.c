@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -98,11 +99,20 @@ int mk_dispute_resolved(const mk_market *m)
     return m->dsp.state >= MK_DS_AMENDED;
 }
 
+/* Writes the dispute event's row and schedules the events that follow it
+ * (events.[].after); a scheduling failure is kept in m->fail. */
 static void row(mk_market *m, const char *event, const char *detail)
 {
     const ms_dispute *d = &m->sc->dispute;
     const char *subject = (d->product >= 0) ? m->sc->products[d->product].id : "dispute";
     mk_event_row(m, event, subject, detail);
+    for (int k = MS_DEV_THREAT; k < MS_DEV_COUNT; k++) {
+        if (strcmp(event, ms_dispute_event_name((ms_dispute_event)k)) != 0)
+            continue;
+        ms_status st = mk_world_dispute_reached(m, (ms_dispute_event)k);
+        if (st != MS_OK && m->fail == MS_OK)
+            m->fail = st;
+    }
 }
 
 static void enter(mk_market *m, mk_dispute_state st, const char *event, const char *detail)

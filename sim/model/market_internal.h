@@ -217,6 +217,7 @@ ms_status mk_world_on_regime(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_world_on_exo(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_world_on_exo_end(ms_engine *eng, void *model, const ms_event *ev);
 void mk_switch_regime(mk_market *m, int regime, const char *why);
+ms_status mk_world_dispute_reached(mk_market *m, ms_dispute_event dev);
 
 /* buyers.c */
 ms_status mk_buyers_init(mk_market *m);

@@ -5,7 +5,9 @@
  * World events fire before buyer events at the same time (priority), so a
  * decision at month t sees every change dated t. Each change marks the
  * decision tables dirty; nothing here touches buyers. Event data: an index
- * into sc->events, or MS_MAX_EVENTS + product for a scheduled launch.
+ * into sc->events, or MS_MAX_EVENTS + product for a scheduled launch. An
+ * event with `after` is scheduled only when the dispute reaches that
+ * state (mk_world_dispute_reached), `month` after it.
  */
 #include <stdio.h>
 
@@ -53,9 +55,23 @@ ms_status mk_world_start(mk_market *m)
             st = at(m, sc->schedule[i].month, MK_EV_REGIME, (uint64_t)i);
     }
     for (int i = 0; i < sc->n_events && st == MS_OK; i++)
-        if (sc->events[i].month <= horizon)
+        if (sc->events[i].after <= MS_DEV_NONE && sc->events[i].month <= horizon)
             st = at(m, sc->events[i].month, MK_EV_EXO, (uint64_t)i);
     mk_offers_apply_regime(m);
+    return st;
+}
+
+/* The dispute reached `dev`: the events that follow it are scheduled
+ * `month` later. Each dispute event happens at most once a replication, so
+ * each of these fires at most once. */
+ms_status mk_world_dispute_reached(mk_market *m, ms_dispute_event dev)
+{
+    const ms_scenario *sc = m->sc;
+    double now = ms_engine_now(m->eng);
+    ms_status st = MS_OK;
+    for (int i = 0; i < sc->n_events && st == MS_OK; i++)
+        if (sc->events[i].after == (int)dev && now + sc->events[i].month <= sc->horizon_months)
+            st = at(m, now + sc->events[i].month, MK_EV_EXO, (uint64_t)i);
     return st;
 }
 

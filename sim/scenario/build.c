@@ -198,7 +198,7 @@ static void assign(builder *b, const ms_schema_key *k, void *base, ms_found f, c
             store_default(b, k, dst, key);
             return;
         }
-        char t[64], r[200];
+        char t[64], r[360];
         ms_schema_type_text(k, t, sizeof t);
         ms_schema_range_text(k, r, sizeof r);
         ms_loader_where(b->ld, key, &file, &line);

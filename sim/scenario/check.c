@@ -39,7 +39,7 @@ static const char *type_word(int type)
 
 static void expected(const ms_schema_key *k, char *buf, size_t cap)
 {
-    char t[64], r[200];
+    char t[64], r[360];
     ms_schema_type_text(k, t, sizeof t);
     ms_schema_range_text(k, r, sizeof r);
     if (k->type == MS_SCHEMA_ENUM)
@@ -51,7 +51,7 @@ static void expected(const ms_schema_key *k, char *buf, size_t cap)
 static int wrong_type(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
                       const char *file, int line, const char *key)
 {
-    char exp[300];
+    char exp[400];
     expected(k, exp, sizeof exp);
     ms_errors_add(ld->errs, file, line, key, "wrong type: got %s (expected %s)",
                   type_word(config_setting_type(s)), exp);
@@ -65,7 +65,7 @@ static int check_number(ms_loader *ld, const ms_schema_key *k, const config_sett
     int is_int = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     if (!is_int && !(k->type == MS_SCHEMA_FLOAT && t == CONFIG_TYPE_FLOAT))
         return wrong_type(ld, k, s, file, line, key);
-    char exp[300], got[48];
+    char exp[400], got[48];
     expected(k, exp, sizeof exp);
     if (is_int) {
         long long v = config_setting_get_int64(s);
@@ -161,7 +161,7 @@ static int check_name(ms_loader *ld, const ms_schema_key *k, const config_settin
     if ((strcmp(v, "*") == 0 && (k->flags & MS_SCHEMA_WILD)) ||
         (v[0] == '\0' && (k->flags & MS_SCHEMA_NONE)))
         return 0;
-    char exp[300];
+    char exp[400];
     expected(k, exp, sizeof exp);
     if (k->type == MS_SCHEMA_ENUM)
         return check_choice(ld, k, v, exp, file, line, key);

@@ -68,3 +68,8 @@ const char *ms_exo_type_name(ms_exo_type t)
 {
     return choice(MS_CHOICE_EXO, (int)t, MS_EXO_COUNT);
 }
+
+const char *ms_dispute_event_name(ms_dispute_event e)
+{
+    return choice(MS_CHOICE_DISPUTE_EVENT, (int)e, MS_DEV_COUNT);
+}

@@ -255,7 +255,7 @@ static int set_refset(setter *st, config_setting_t *leaf, const char *v)
 
 static int number_error(setter *st, const ms_schema_key *k, const char *v)
 {
-    char t[64], r[200], exp[300];
+    char t[64], r[360], exp[440];
     ms_schema_type_text(k, t, sizeof t);
     ms_schema_range_text(k, r, sizeof r);
     snprintf(exp, sizeof exp, "%s, %s", t, r);

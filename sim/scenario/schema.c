@@ -283,7 +283,8 @@ static const ms_schema_key schema[] = {
       ROOT(decision.term_months)),
 
     C("events", MS_SCHEMA_LIST, 0, "Scheduled exogenous events, any order (sorted by month)."),
-    F("events.[].month", NULL, 0, 1200, "month", "When it happens.", EVENT(month)),
+    F("events.[].month", NULL, 0, 1200, "month",
+      "When it happens; with `after`, the delay after that dispute event.", EVENT(month)),
     E("events.[].type", NULL, MS_CHOICE_EXO, 0,
       "price_change, model_release, partnership, outage, capacity_shock, "
       "clarifying_statement or launch.",
@@ -298,6 +299,11 @@ static const ms_schema_key schema[] = {
       "Price factor, quality jump, outage penalty, capacity or uncertainty factor.", EVENT(value)),
     F("events.[].duration", "0", 0, 1200, "months", "How long it lasts; 0 = permanent.",
       EVENT(duration)),
+    E("events.[].after", "", MS_CHOICE_DISPUTE_EVENT, MS_SCHEMA_NONE,
+      "A dispute event, as events.csv names it: the event fires `month` months after it, "
+      "once, only in replications where the dispute reaches it; needs dispute.enabled. "
+      "Empty (or none) = at the fixed `month`.",
+      EVENT(after)),
 };
 
 static const char *const class_names[] = {"stateless_api", "stateful_agent", "first_party_app",
@@ -308,6 +314,20 @@ static const char *const outcome_names[] = {"stochastic",     "amended",   "sett
 static const char *const exo_names[] = {
     "price_change",   "model_release",        "partnership", "outage",
     "capacity_shock", "clarifying_statement", "launch",      NULL};
+/* Indexed by ms_dispute_event; the names dispute.c writes to events.csv. */
+static const char *const dispute_event_names[] = {"none",
+                                                  "dispute_threat",
+                                                  "dispute_negotiation",
+                                                  "dispute_filed",
+                                                  "dispute_pi_motion",
+                                                  "dispute_pi_denied",
+                                                  "dispute_injunction",
+                                                  "dispute_trial",
+                                                  "dispute_amended",
+                                                  "dispute_settled",
+                                                  "dispute_plaintiff_wins",
+                                                  "dispute_dismissed",
+                                                  NULL};
 
 const ms_schema_key *ms_schema_keys(int *n)
 {
@@ -334,6 +354,8 @@ const char *const *ms_schema_choices(int table)
         return state_names;
     case MS_CHOICE_OUTCOME:
         return outcome_names;
+    case MS_CHOICE_DISPUTE_EVENT:
+        return dispute_event_names;
     default:
         return exo_names;
     }
@@ -505,7 +527,7 @@ void ms_schema_format_double(double v, char *buf, size_t cap)
 
 void ms_schema_range_text(const ms_schema_key *k, char *buf, size_t cap)
 {
-    char lo[40], hi[40], tmp[200];
+    char lo[40], hi[40], tmp[320];
     switch (k->type) {
     case MS_SCHEMA_INT:
     case MS_SCHEMA_INT64:

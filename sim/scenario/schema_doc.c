@@ -94,7 +94,7 @@ static const char *const md_outro =
 
 static void md_row(FILE *out, const ms_schema_key *k)
 {
-    char type[64], range[300];
+    char type[64], range[360];
     ms_schema_type_text(k, type, sizeof type);
     ms_schema_range_text(k, range, sizeof range);
     const char *def = k->def ? k->def : "required";
@@ -134,7 +134,7 @@ static void print_text(FILE *out)
     const ms_schema_key *keys = ms_schema_keys(&n);
     for (int i = 0; i < n; i++) {
         const ms_schema_key *k = &keys[i];
-        char type[64], range[300];
+        char type[64], range[360];
         ms_schema_type_text(k, type, sizeof type);
         ms_schema_range_text(k, range, sizeof range);
         if (k->type == MS_SCHEMA_GROUP || k->type == MS_SCHEMA_NAMED || k->type == MS_SCHEMA_LIST) {

@@ -138,7 +138,7 @@ static int event_has(ms_loader *ld, int i, const char *member)
     return present(ld, key);
 }
 
-static void check_event(ms_loader *ld, const ms_exo_event *e, int i)
+static void check_event(ms_loader *ld, const ms_scenario *sc, const ms_exo_event *e, int i)
 {
     int need = event_needs(e->type);
     const char *tn = ms_exo_type_name(e->type);
@@ -169,6 +169,13 @@ static void check_event(ms_loader *ld, const ms_exo_event *e, int i)
         e->value < 0) {
         snprintf(key, sizeof key, "events[%d].value", i);
         err_at(ld, key, "a %s factor must not be negative: %g (expected >= 0)", tn, e->value);
+    }
+    if (e->after > MS_DEV_NONE && !sc->dispute.enabled) {
+        snprintf(key, sizeof key, "events[%d].after", i);
+        err_at(ld, key,
+               "follows %s but the dispute is disabled (expected dispute.enabled = true, or "
+               "after = \"\")",
+               ms_dispute_event_name((ms_dispute_event)e->after));
     }
 }
 
@@ -225,7 +232,7 @@ void ms_xcheck_scenario(ms_loader *ld, ms_scenario *sc)
     check_dispute(ld, sc);
     check_rules(ld, sc);
     for (int i = 0; i < sc->n_events; i++)
-        check_event(ld, &sc->events[i], i);
+        check_event(ld, sc, &sc->events[i], i);
     sort_lists(sc);
     check_initial_regime(ld, sc);
     check_month0(ld, sc);

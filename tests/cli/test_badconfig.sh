@@ -116,6 +116,9 @@ include_nested|4|@include|inside a group
 month0_cloud_unreachable|3|clouds.other.initial_share|vendors google, open (0.26 together): at most 0.26 is reachable
 month0_vendor_unreachable|3|vendors.google.initial_share|clouds gcp (0.12 together): at most 0.12 is reachable
 month0_segment_unreachable|3|buyers.segments.finance.min_sla|admit no clouds
+after_unknown|4|events[0].after|did you mean "dispute_filed"
+after_negative_delay|4|events[0].month|out of range
+after_without_dispute|3|events[0].after|the dispute is disabled
 TABLE
 
 # --set follows the same rules as the file, and names the key
