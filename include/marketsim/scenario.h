@@ -120,6 +120,7 @@ typedef struct {
     int route_cloud;     /* ROUTED: where model calls are served (index) */
     double route_share;  /* ROUTED: share of spend that goes to route_cloud */
     double route_penalty;/* ROUTED: utility penalty (latency, price) */
+    int terminate;       /* BLOCKED: contracts holding the offer end when the regime comes in */
 } ms_rule;
 
 typedef struct {
@@ -192,6 +193,8 @@ typedef struct {
     double eval_sigma;      /* log-sd of evaluation times */
     double regulated_eval_multiplier;
     double term_months;     /* planned commitment term T_i */
+    double migration_months; /* a terminating rule ends contracts this long after the switch */
+    double migration_cost;   /* utility a forced mover pays for leaving its home cloud */
 } ms_decision;
 
 typedef struct {

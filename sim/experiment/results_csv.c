@@ -16,7 +16,8 @@ static const struct {
     {"products.csv", "scenario,replication,month,vendor,product,cloud,contracts,spend"},
     {"segments.csv", "scenario,replication,month,segment,buyers,adopted,deferred,multicloud"},
     {"events.csv", "scenario,replication,time,event,subject,detail"},
-    {"decisions.csv", "scenario,replication,time,buyer,segment,defer_utility,offers,choice,held"},
+    {"decisions.csv",
+     "scenario,replication,time,buyer,segment,defer_utility,offers,choice,held,forced"},
 };
 
 const char *ms_results_file_name(ms_results_file f)
@@ -205,6 +206,7 @@ void ms_results_format_decision(ms_buf *b, const ms_scenario *sc, uint32_t rep,
         ms_csv_str(&w, "");
     else
         offer_cell(&w, &text, sc, rec->held_product, rec->held_cloud);
+    ms_csv_int(&w, rec->forced);
     ms_csv_end(&w);
     ms_buf_fini(&text);
 }

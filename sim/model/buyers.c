@@ -10,6 +10,7 @@
  * monthly snapshot never scans the buyers.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +133,7 @@ static ms_status procure(mk_market *m, uint32_t id, double now)
 {
     mk_buyer *b = &m->buyers[id];
     mk_choice ch;
-    mk_decide(m, id, 1, &ch);
+    mk_decide(m, id, 1, 0, &ch);
     m->res->decisions++;
     m->seg_decisions[b->segment]++;
     if (ch.deferred) {
@@ -174,10 +175,13 @@ ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev)
     uint32_t id = ev->target;
     mk_buyer *b = &m->buyers[id];
     double now = ms_engine_now(eng);
+    ms_status orphan;
+    if (mk_buyers_orphan_event(m, id, now, &orphan))
+        return orphan;
     int old_cloud = m->off[b->offer[0]].cloud;
     int old_vendor = m->sc->products[m->off[b->offer[0]].product].vendor;
     mk_choice ch;
-    mk_decide(m, id, 0, &ch);
+    mk_decide(m, id, 0, 0, &ch);
     m->res->decisions++;
     if (ch.deferred) { /* nothing feasible any more: the buyer drops out */
         mk_commit(m, b, -1);
@@ -200,4 +204,113 @@ ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev)
     mk_growth_renew(m, b, now);
     hold(m, b, &ch);
     return mk_schedule_term(m, id, now, now + m->sc->decision.term_months);
+}
+
+int mk_buyers_orphan_event(mk_market *m, uint32_t id, double now, ms_status *st)
+{
+    if (m->buyers[id].state == MK_COMMITTED)
+        return 0;
+    mk_seek(m, id);
+    *st = next_trigger(m, id, now);
+    save_position(m, id);
+    return 1;
+}
+
+/* Drops the held offers in `gone` (a bitmask over held slots), keeping the
+ * others' shares of spend in proportion. The primary slot stays first. */
+static void drop_held(mk_market *m, mk_buyer *b, unsigned gone)
+{
+    double w[MK_MAX_HOLD], z = 0.0;
+    int n = 0;
+    mk_commit(m, b, -1);
+    for (int k = 0; k < b->n_held; k++) {
+        if ((gone >> k) & 1u)
+            continue;
+        b->offer[n] = b->offer[k];
+        w[n] = b->weight[k];
+        z += w[n++];
+    }
+    for (int k = 0; k < n; k++) /* z = 0 only if every weight rounded to 0 */
+        b->weight[k] = (uint16_t)lround((z > 0.0 ? w[k] / z : 1.0 / n) * MK_WEIGHT_ONE);
+    b->n_held = (uint8_t)n;
+    mk_commit(m, b, +1);
+}
+
+/* A forced migration's decision: a renewal, now, without the ended offer
+ * (it is blocked), keeping the buyer's pending expiry: the new commitment
+ * co-terminates with the one it replaces. Nothing feasible: the buyer drops
+ * out, and its pending expiry or anniversary becomes its next trigger. */
+static void force_move(mk_market *m, uint32_t id, double now)
+{
+    mk_buyer *b = &m->buyers[id];
+    int old_cloud = m->off[b->offer[0]].cloud;
+    int old_vendor = m->sc->products[m->off[b->offer[0]].product].vendor;
+    mk_choice ch;
+    mk_decide(m, id, 0, 1, &ch);
+    m->res->decisions++;
+    m->forced_moves++;
+    mk_commit(m, b, -1);
+    if (ch.deferred) {
+        set_state(m, b, MK_IDLE);
+        return;
+    }
+    int cloud = m->off[ch.offer[0]].cloud;
+    if (cloud != old_cloud) {
+        over_capacity(m, cloud, now); /* counted; a forced move cannot wait */
+        m->cap_used[cloud]++;
+        m->cloud_switches++;
+    }
+    if (m->sc->products[m->off[ch.offer[0]].product].vendor != old_vendor)
+        m->vendor_switches++;
+    hold(m, b, &ch);
+}
+
+/* Held slots of b whose offer is in the terminated set. */
+static unsigned ended_slots(const mk_buyer *b, const uint8_t *ended)
+{
+    unsigned gone = 0;
+    for (int k = 0; k < b->n_held; k++)
+        if (ended[b->offer[k]])
+            gone |= 1u << k;
+    return gone;
+}
+
+/* The migration window after a terminating regime's switch is over: every
+ * commitment still holding an offer its terminating rules block ends. A
+ * terminated primary offer means a forced decision; terminated secondary
+ * offers end alone. One `forced_migration` row per product (buyers). */
+ms_status mk_buyers_on_migrate(ms_engine *eng, void *model, const ms_event *ev)
+{
+    mk_market *m = model;
+    const ms_scenario *sc = m->sc;
+    double now = ms_engine_now(eng);
+    uint8_t ended[MK_MAX_OFFERS] = {0};
+    int64_t count[MS_MAX_PRODUCTS] = {0};
+    int any = 0;
+    for (int i = 0; i < m->n_off; i++) {
+        const mk_offer *o = &m->off[i];
+        const ms_rule *r = ms_scenario_rule_for(sc, (int)ev->data, o->product, o->cloud);
+        ended[i] = r && r->terminate && o->state == MS_OFFER_BLOCKED; /* still blocked */
+        any |= ended[i];
+    }
+    for (int64_t i = 0; any && i < m->n_buyers; i++) {
+        mk_buyer *b = &m->buyers[i];
+        unsigned gone = b->state == MK_COMMITTED ? ended_slots(b, ended) : 0u;
+        if (!gone)
+            continue;
+        for (int k = 0; k < b->n_held; k++)
+            if ((gone >> k) & 1u)
+                count[m->off[b->offer[k]].product]++;
+        if (gone & 1u)
+            force_move(m, (uint32_t)i, now);
+        else
+            drop_held(m, b, gone);
+    }
+    for (int p = 0; p < sc->n_products; p++) {
+        char detail[32];
+        snprintf(detail, sizeof detail, "%lld", (long long)count[p]);
+        if (count[p] > 0)
+            mk_event_row(m, "forced_migration", sc->products[p].id, detail);
+    }
+    return MS_OK;
 }

@@ -10,6 +10,9 @@
  * Taking offers one by one in proportion to their logit weights, without
  * replacement, is the same as taking the top m of U + eps (Gumbel top-k).
  * Every draw comes from the buyer's own stream at its stored position.
+ * A forced migration's decision (a terminating rule ended the buyer's
+ * primary offer) is a renewal whose offers off the home cloud also pay
+ * decision.migration_cost.
  */
 #include <math.h>
 
@@ -100,8 +103,9 @@ static void normalise(mk_choice *out)
         out->weight[k] /= z;
 }
 
-static void trace(mk_market *m, uint32_t id, const mk_buyer *b, const mk_choice *out)
+static void trace(mk_market *m, uint32_t id, const mk_buyer *b, const mk_choice *out, int forced)
 {
+    double extra = forced ? m->sc->decision.migration_cost : 0.0;
     ms_decision_record rec;
     const ms_scenario *sc = m->sc;
     int s = b->segment, n = m->n_feas[s];
@@ -113,7 +117,7 @@ static void trace(mk_market *m, uint32_t id, const mk_buyer *b, const mk_choice 
         const mk_offer *o = &m->off[m->feas[s][k]];
         double sw = (o->cloud == b->home)
                         ? 0.0
-                        : sc->decision.switching_cost[sc->products[o->product].klass];
+                        : sc->decision.switching_cost[sc->products[o->product].klass] + extra;
         rec.offers[k].product = o->product;
         rec.offers[k].cloud = o->cloud;
         rec.offers[k].switching = sw;
@@ -127,13 +131,14 @@ static void trace(mk_market *m, uint32_t id, const mk_buyer *b, const mk_choice 
     int renewing = b->state == MK_COMMITTED; /* an expiry: the contract still runs */
     rec.held_product = renewing ? m->off[b->offer[0]].product : -1;
     rec.held_cloud = renewing ? m->off[b->offer[0]].cloud : -1;
+    rec.forced = forced;
     m->opt->trace(m->opt->trace_ctx, &rec);
 }
 
 /* Every weight underflowed (all offers off the home cloud, switching cost
  * / mu beyond ~700): recompute relative to this buyer's best offer. Rare,
  * so the exp() per offer does not matter. Returns the new sum. */
-static double rescale(const mk_market *m, const mk_buyer *b, double *w, double *shift)
+static double rescale(const mk_market *m, const mk_buyer *b, double extra, double *w, double *shift)
 {
     const ms_scenario *sc = m->sc;
     int s = b->segment, n = m->n_feas[s];
@@ -141,7 +146,7 @@ static double rescale(const mk_market *m, const mk_buyer *b, double *w, double *
     for (int k = 0; k < n; k++) {
         const mk_offer *o = &m->off[m->feas[s][k]];
         double sw = sc->decision.switching_cost[sc->products[o->product].klass];
-        w[k] = m->v[s][k] - (o->cloud == b->home ? 0.0 : sw);
+        w[k] = m->v[s][k] - (o->cloud == b->home ? 0.0 : sw + extra);
         best = w[k] > best ? w[k] : best;
     }
     for (int k = 0; k < n; k++) {
@@ -174,20 +179,22 @@ static double incumbency(const mk_market *m, const mk_buyer *b, double *w, doubl
     return z;
 }
 
-void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
+void mk_decide(mk_market *m, uint32_t id, int allow_defer, int forced, mk_choice *out)
 {
     mk_buyer *b = &m->buyers[id];
     mk_tables_refresh(m, b->segment);
     int s = b->segment, n = m->n_feas[s];
     double mu = m->sc->decision.nest_scale, w[MK_MAX_OFFERS], z = 0.0;
+    double extra = forced ? m->sc->decision.migration_cost : 0.0;
+    double away = forced ? exp(-extra / mu) : 1.0; /* a rushed move off the home cloud */
     for (int k = 0; k < n; k++) {
         int home = m->off[m->feas[s][k]].cloud == b->home;
-        w[k] = home ? m->w_home[s][k] : m->w_away[s][k];
+        w[k] = home ? m->w_home[s][k] : m->w_away[s][k] * away;
         z += w[k];
     }
     double shift = m->vmax[s];
     if (n > 0 && z <= 0.0)
-        z = rescale(m, b, w, &shift);
+        z = rescale(m, b, extra, w, &shift);
     double boost = 1.0;
     if (!allow_defer && b->state == MK_COMMITTED && m->sc->decision.vendor_incumbency > 0.0)
         z = incumbency(m, b, w, z, &boost);
@@ -212,5 +219,5 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out)
     }
     b->draws = (uint32_t)ms_rng_position(m->rng);
     if (m->opt && m->opt->trace)
-        trace(m, id, b, out);
+        trace(m, id, b, out, forced);
 }

@@ -116,13 +116,16 @@ ms_status mk_buyers_on_expand(ms_engine *eng, void *model, const ms_event *ev)
     uint32_t id = ev->target;
     mk_buyer *b = &m->buyers[id];
     double now = ms_engine_now(eng);
+    ms_status orphan;
+    if (mk_buyers_orphan_event(m, id, now, &orphan))
+        return orphan; /* a forced migration left it nothing */
     /* a month-0 commitment's first anniversary covers the time since month 0 */
     double years = (now < YEAR ? now : YEAR) / YEAR;
     double add = b->spend * (pow(1.0 + growth(m, b), years) - 1.0);
     int offer = -1;
     if (add > 0.0) {
         mk_choice ch;
-        mk_decide(m, id, 0, &ch);
+        mk_decide(m, id, 0, 0, &ch);
         m->res->decisions++;
         offer = ch.deferred ? -1 : ch.offer[0];
     }

@@ -78,6 +78,7 @@ static ms_status register_handlers(ms_engine *eng)
         {MK_EV_SNAPSHOT, mk_metrics_on_snapshot},
         {MK_EV_FLUSH, mk_calendar_on_flush},
         {MK_EV_EXPAND, mk_buyers_on_expand},
+        {MK_EV_MIGRATE, mk_buyers_on_migrate},
     };
     ms_status st = MS_OK;
     for (size_t i = 0; i < sizeof table / sizeof table[0] && st == MS_OK; i++)

@@ -56,7 +56,8 @@ enum {
     MK_EV_EXO_END,     /* a temporary exogenous event ends */
     MK_EV_SNAPSHOT,    /* monthly snapshot (data = month) */
     MK_EV_FLUSH,       /* month k's buyer events move into the engine (data = k) */
-    MK_EV_EXPAND       /* a growing budget's anniversary: new spend is placed */
+    MK_EV_EXPAND,      /* a growing budget's anniversary: new spend is placed */
+    MK_EV_MIGRATE      /* a terminating regime's window is over (data = regime) */
 };
 
 /* World events fire before buyers at equal times, snapshots after both. */
@@ -171,6 +172,7 @@ typedef struct mk_market {
     int cap_month;
     int64_t seg_decisions[MS_MAX_SEGMENTS], seg_deferrals[MS_MAX_SEGMENTS];
     int64_t cloud_switches, vendor_switches;
+    int64_t forced_moves; /* forced decisions (terminated primary offers) */
     double adopted_months; /* sum over months of adopted buyers */
 
     /* month buckets of future buyer events */
@@ -226,6 +228,10 @@ ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_review(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_expand(ms_engine *eng, void *model, const ms_event *ev);
+ms_status mk_buyers_on_migrate(ms_engine *eng, void *model, const ms_event *ev);
+/* A buyer a forced migration left with nothing: its pending expiry or
+ * anniversary becomes its next trigger. Returns 1 when it handled ev. */
+int mk_buyers_orphan_event(mk_market *m, uint32_t id, double now, ms_status *st);
 
 /* growth.c */
 ms_status mk_schedule_term(mk_market *m, uint32_t id, double now, double end);
@@ -241,7 +247,9 @@ typedef struct {
     uint16_t offer[MK_MAX_HOLD];
     double weight[MK_MAX_HOLD];
 } mk_choice;
-void mk_decide(mk_market *m, uint32_t id, int allow_defer, mk_choice *out);
+/* forced: a forced migration's decision (migration_cost off the home
+ * cloud, recorded as forced in the trace); it never defers. */
+void mk_decide(mk_market *m, uint32_t id, int allow_defer, int forced, mk_choice *out);
 
 /* metrics.c */
 ms_status mk_metrics_on_snapshot(ms_engine *eng, void *model, const ms_event *ev);

@@ -6,7 +6,9 @@
  * (vendors), total_spend (all: committed $M a year, last month),
  * adoption_rate / deferral_rate (segments, regulated,
  * unregulated, all), multicloud_rate, cloud_switch_rate and
- * vendor_switch_rate (all), outcome_probability (terminal outcomes,
+ * vendor_switch_rate (all), forced_migration_rate (all: forced decisions
+ * per adopted buyer at the end; only when a rule terminates contracts),
+ * outcome_probability (terminal outcomes,
  * unresolved, none) and resolution_months (dispute, when resolved).
  * Deferral rates count decisions that had a defer option (new
  * procurements and reviews); renewals never defer and are not counted.
@@ -105,6 +107,17 @@ static ms_status share_metrics(mk_market *m, size_t *cap)
     return st;
 }
 
+/* Whether any regime has a terminating rule: only then is there a
+ * forced_migration_rate (other scenarios' summaries stay as they were). */
+static int terminating(const ms_scenario *sc)
+{
+    for (int r = 0; r < sc->n_regimes; r++)
+        for (int i = 0; i < sc->regimes[r].n_rules; i++)
+            if (sc->regimes[r].rules[i].terminate)
+                return 1;
+    return 0;
+}
+
 static ms_status churn_metrics(mk_market *m, size_t *cap)
 {
     group all = group_of(m, -1);
@@ -116,6 +129,9 @@ static ms_status churn_metrics(mk_market *m, size_t *cap)
         st = add(m, cap, "cloud_switch_rate", "all", (double)m->cloud_switches / years);
     if (st == MS_OK && years > 0.0)
         st = add(m, cap, "vendor_switch_rate", "all", (double)m->vendor_switches / years);
+    if (st == MS_OK && terminating(m->sc))
+        st = add(m, cap, "forced_migration_rate", "all",
+                 all.adopted > 0 ? (double)m->forced_moves / all.adopted : 0.0);
     return st;
 }
 

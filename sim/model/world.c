@@ -13,6 +13,24 @@
 
 #include "market_internal.h"
 
+/* A regime with a terminating rule ends the contracts holding the offers
+ * it blocks decision.migration_months after it comes into force
+ * (mk_buyers_on_migrate); a failure to schedule is kept in m->fail. */
+static void schedule_migration(mk_market *m, int regime)
+{
+    const ms_regime *rg = &m->sc->regimes[regime];
+    double at = ms_engine_now(m->eng) + m->sc->decision.migration_months;
+    int terminating = 0;
+    for (int i = 0; i < rg->n_rules; i++)
+        terminating |= rg->rules[i].terminate;
+    if (!terminating || at > m->sc->horizon_months)
+        return;
+    ms_status st =
+        ms_engine_schedule_at(m->eng, at, MK_EV_MIGRATE, MK_PRIO_WORLD, 0, (uint64_t)regime, NULL);
+    if (st != MS_OK && m->fail == MS_OK)
+        m->fail = st;
+}
+
 void mk_switch_regime(mk_market *m, int regime, const char *why)
 {
     if (regime < 0 || regime >= m->sc->n_regimes)
@@ -20,6 +38,7 @@ void mk_switch_regime(mk_market *m, int regime, const char *why)
     m->regime = regime;
     mk_event_row(m, "regime_change", m->sc->regimes[regime].id, why);
     mk_offers_apply_regime(m);
+    schedule_migration(m, regime);
 }
 
 /* Event names as events.csv spells them (indexed by ms_exo_type). */

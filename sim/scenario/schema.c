@@ -173,6 +173,11 @@ static const ms_schema_key schema[] = {
       "routed: share of spend going to route_cloud (EST).", RULE(route_share)),
     F("regimes.<id>.rules.[].route_penalty", "0.1", 0, 100, "",
       "routed: utility penalty for latency and price (EST).", RULE(route_penalty)),
+    B("regimes.<id>.rules.[].terminate", "false",
+      "blocked only: when the regime comes into force (scheduled or by a dispute outcome), "
+      "every commitment holding a matching offer ends decision.migration_months later (forced "
+      "migration); false = contracts run to term.",
+      RULE(terminate)),
 
     C("regime_schedule", MS_SCHEMA_LIST, 0, "Regime switches at given months."),
     F("regime_schedule.[].month", NULL, 0, 1200, "month", "When the regime takes effect.",
@@ -281,6 +286,14 @@ static const ms_schema_key schema[] = {
       ROOT(decision.regulated_eval_multiplier)),
     F("decision.term_months", "36", 1, 240, "months", "Planned commitment term T_i.",
       ROOT(decision.term_months)),
+    F("decision.migration_months", "3", 0, 120, "months",
+      "Window between a terminating regime's switch and the end of the contracts it ends "
+      "(EST: a quarter to move a workload).",
+      ROOT(decision.migration_months)),
+    F("decision.migration_cost", "1", 0, 100, "utility",
+      "Extra cost, on top of the switching cost, a forced mover pays for an offer off its home "
+      "cloud: a rushed move within the window, not a planned one at renewal (EST).",
+      ROOT(decision.migration_cost)),
 
     C("events", MS_SCHEMA_LIST, 0, "Scheduled exogenous events, any order (sorted by month)."),
     F("events.[].month", NULL, 0, 1200, "month",

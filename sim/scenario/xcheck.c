@@ -100,6 +100,11 @@ static void check_rules(ms_loader *ld, const ms_scenario *sc)
         for (int i = 0; i < sc->regimes[r].n_rules; i++) {
             const ms_rule *ru = &sc->regimes[r].rules[i];
             char key[160];
+            snprintf(key, sizeof key, "regimes.%s.rules[%d].terminate", sc->regimes[r].id, i);
+            if (ru->terminate && ru->state != MS_OFFER_BLOCKED)
+                err_at(ld, key,
+                       "only a blocked rule can end contracts (expected state = \"blocked\", or "
+                       "terminate = false)");
             snprintf(key, sizeof key, "regimes.%s.rules[%d].route_cloud", sc->regimes[r].id, i);
             if (ru->state != MS_OFFER_ROUTED || ru->route_cloud != MS_ANY || present(ld, key))
                 continue;

@@ -87,7 +87,7 @@ check "same seed twice: identical bytes" eval 'run_ok "$TMP/b" "$SC" "${SMALL[@]
 check "-j 1 vs -j 2: identical bytes" eval 'run_ok "$TMP/j2" "$SC" "${SMALL[@]}" -j 2 && same_dirs "$TMP/a" "$TMP/j2"'
 check "-j 4 (more threads than replications): identical" eval 'run_ok "$TMP/j4" "$SC" "${SMALL[@]}" -j 4 && same_dirs "$TMP/a" "$TMP/j4"'
 check "--trace leaves the other files unchanged" eval 'run_ok "$TMP/t" "$SC" "${SMALL[@]}" --trace -j 2 && same_except_trace "$TMP/a" "$TMP/t"'
-check "--trace adds decisions.csv with rows" eval '[ "$(head -1 "$TMP/t/decisions.csv")" = "scenario,replication,time,buyer,segment,defer_utility,offers,choice,held" ] && [ "$(wc -l <"$TMP/t/decisions.csv")" -gt 1 ]'
+check "--trace adds decisions.csv with rows" eval '[ "$(head -1 "$TMP/t/decisions.csv")" = "scenario,replication,time,buyer,segment,defer_utility,offers,choice,held,forced" ] && [ "$(wc -l <"$TMP/t/decisions.csv")" -gt 1 ]'
 # A trace above the 4 MB spill threshold (decisions go through a temporary
 # file): same bytes for -j 1 and -j 2, times ascending within a replication.
 trace_spills() {

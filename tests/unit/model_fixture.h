@@ -82,7 +82,7 @@ static inline void fx_segment(ms_scenario *sc, int i, const char *id, double sha
 
 static inline ms_rule fx_rule(int vendor, int klass, int product, int cloud, ms_offer_state st)
 {
-    ms_rule r = {vendor, klass, product, cloud, st, MS_ANY, 0.0, 0.0};
+    ms_rule r = {vendor, klass, product, cloud, st, MS_ANY, 0.0, 0.0, 0};
     return r;
 }
 
