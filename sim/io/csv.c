@@ -189,20 +189,35 @@ void ms_csv_str(ms_csv *w, const char *s)
     ms_buf_append(w->buf, "\"", 1);
 }
 
+/* Decimal digits of v, written backwards from end; returns the start.
+ * (snprintf's locale and format machinery cost more than the rest of a
+ * sweep row.) */
+static char *decimal(uint64_t v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 void ms_csv_int(ms_csv *w, int64_t v)
 {
-    char tmp[32];
+    char tmp[24], *end = tmp + sizeof tmp;
     sep(w);
-    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-    ms_buf_append(w->buf, tmp, (size_t)n);
+    /* the magnitude as unsigned: -INT64_MIN does not fit in int64_t */
+    char *p = decimal(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, end);
+    if (v < 0)
+        *--p = '-';
+    ms_buf_append(w->buf, p, (size_t)(end - p));
 }
 
 void ms_csv_uint(ms_csv *w, uint64_t v)
 {
-    char tmp[32];
+    char tmp[24], *end = tmp + sizeof tmp;
     sep(w);
-    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
-    ms_buf_append(w->buf, tmp, (size_t)n);
+    char *p = decimal(v, end);
+    ms_buf_append(w->buf, p, (size_t)(end - p));
 }
 
 static void number(ms_csv *w, double v, int digits)

@@ -149,7 +149,6 @@ typedef struct mk_market {
     int cap_zero[MS_MAX_CLOUDS];    /* capacity shocks to zero in force */
     double uncertainty_mult;        /* clarifying statements */
     int n_off;
-    mk_offer off[MK_MAX_OFFERS];
     mk_dispute dsp;
 
     /* decision tables, [segment][k] over the segment's feasible offers
@@ -184,9 +183,11 @@ typedef struct mk_market {
     size_t cap_products, cap_events;
 
     /* Not zeroed (ms_market_simulate clears the struct only up to here):
-     * entries k < n_feas[s] are written by mk_tables_refresh before any
-     * read, and nothing reads beyond them. Clearing 400 KB cost more than
-     * a small replication's simulation. */
+     * mk_offers_init clears and fills off[i] for i < n_off, entries
+     * k < n_feas[s] are written by mk_tables_refresh before any read, and
+     * nothing reads beyond them. Clearing these 500 KB cost more than a
+     * small replication's simulation. */
+    mk_offer off[MK_MAX_OFFERS];
     uint16_t feas[MS_MAX_SEGMENTS][MK_MAX_OFFERS];
     double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
     double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
