@@ -13,8 +13,10 @@
  * never carry a final name.
  *
  * Rename is atomic per file (POSIX); a crash between two renames of one
- * commit can leave a mix of old and new files, which the manifest's
- * presence (renamed last) distinguishes: open the set's manifest last.
+ * commit can leave a mix of old and new files. A set's commit record
+ * (ms_atomic_set_record, e.g. manifest.csv) tells them apart: the old one
+ * is removed before the first rename and the new one, opened last, is
+ * renamed last, so a directory holding the record holds a complete set.
  * A set is used by one thread.
  */
 #ifndef MARKETSIM_ATOMIC_H
@@ -42,6 +44,10 @@ FILE *ms_atomic_set_open(ms_atomic_set *set, const char *name, ms_error *err);
  * Returns MS_OK or MS_ENOMEM. */
 ms_status ms_atomic_set_remove(ms_atomic_set *set, const char *name, ms_error *err);
 
+/* Names `name` (opened last) the set's commit record: commit removes the
+ * old dir/name before its first rename. Returns MS_OK or MS_ENOMEM. */
+ms_status ms_atomic_set_record(ms_atomic_set *set, const char *name, ms_error *err);
+
 /* Makes every file durable, then renames them all into place, deletes the
  * names given to ms_atomic_set_remove and fsyncs the directory. Frees the
  * set in every case. Returns MS_OK, or MS_EIO with err filled (errno text
@@ -52,6 +58,11 @@ ms_status ms_atomic_set_commit(ms_atomic_set *set, ms_error *err);
 /* Closes and unlinks every temporary, removes the directories create made
  * if they are empty, and frees the set. NULL is a no-op. */
 void ms_atomic_set_abort(ms_atomic_set *set);
+
+/* Removes the temporaries (.NAME.tmp-XXXXXX) of the n given file names
+ * that a killed process left in dir: they never carry a final name. Only
+ * for names no other process may be writing (the caller holds dir's lock). */
+void ms_atomic_remove_temps(const char *dir, const char *const *names, int n);
 
 /* Writes `len` bytes to dir/name atomically (a set of one file): the
  * building block for part files and per-task results. */

@@ -68,7 +68,5 @@ size_t ms_eventq_high_water(const ms_eventq *q);
  * handle (it already fired or was cancelled). Hot paths should prefer lazy
  * invalidation: a generation number in `data`, checked by the handler. */
 ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle);
-/* Removes every event; sequence numbers keep counting up. */
-void ms_eventq_clear(ms_eventq *q);
 
 #endif

@@ -49,7 +49,8 @@ typedef struct {
     char detail[96];
 } ms_event_row;
 
-/* summary metrics of one replication (MODEL.md's canonical names). A
+/* summary metrics of one replication (names and exact definitions in
+ * docs/outputs.md, "summary.csv"). A
  * metric absent from a replication (e.g. resolution_months when the
  * dispute never resolved) is simply not listed. */
 typedef struct {

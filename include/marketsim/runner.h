@@ -86,14 +86,14 @@ typedef struct {
  * for a bad plan or a thread that cannot start. rep may be NULL. */
 ms_status ms_exp_execute(const ms_exp_plan *plan, ms_exp_report *rep, ms_error *err);
 
-/* ---- SIGINT / SIGTERM -------------------------------------------------- */
+/* ---- SIGINT / SIGTERM / SIGHUP ----------------------------------------- */
 
 /* Saved handlers, caller-allocated. */
 typedef struct {
-    struct sigaction old_int, old_term;
+    struct sigaction old_int, old_term, old_hup;
 } ms_exp_signals;
 
-/* Installs SIGINT and SIGTERM handlers that only record the signal in a
+/* Installs SIGINT, SIGTERM and SIGHUP handlers that only record the signal in a
  * flag, and returns that flag (cleared) for ms_exp_plan.stop. One set of
  * handlers per process at a time. */
 const volatile sig_atomic_t *ms_exp_signals_install(ms_exp_signals *saved);

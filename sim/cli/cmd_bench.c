@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/phold.h"
 
 static const char phold_help[] =

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/market.h"
 #include "marketsim/scenario.h"
 

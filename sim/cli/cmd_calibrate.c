@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "marketsim/calibrate.h"
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/runner.h"
 #include "marketsim/stats.h"

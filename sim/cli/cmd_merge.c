@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/sweep.h"
 
 int ms_cli_merge(int argc, char **argv)

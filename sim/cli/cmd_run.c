@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/run.h"
 #include "progress.h"
@@ -207,15 +207,10 @@ static int run_scenario(const run_args *a, const ms_scenario_base *base, const c
     o.command = command;
     o.progress = on_progress;
     o.progress_ctx = &progress;
-    /* handlers first: a signal must never find temporaries unguarded; a
-     * file-size limit must fail a write (EFBIG), not kill the run before
-     * it can remove its temporaries */
+    /* handlers first: a signal must never find temporaries unguarded
+     * (SIGXFSZ is ignored for every command, in main) */
     ms_exp_signals sigs;
     o.stop = ms_exp_signals_install(&sigs);
-    struct sigaction ign, old_xfsz;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGXFSZ, &ign, &old_xfsz);
     ms_run_result *res = NULL;
     ms_errors errs;
     ms_error err;
@@ -226,7 +221,6 @@ static int run_scenario(const run_args *a, const ms_scenario_base *base, const c
         st = ms_run(base, NULL, 0, &o, &res, &errs, &err);
     ms_dir_lock_release(lock);
     ms_progress_finish(&progress);
-    sigaction(SIGXFSZ, &old_xfsz, NULL);
     ms_exp_signals_restore(&sigs);
     if (st == MS_EINTR) {
         fprintf(stderr, "marketsim: run: interrupted; nothing written to %s\n", dir);

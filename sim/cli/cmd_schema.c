@@ -6,7 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/scenario.h"
 
 #define CMD "schema"

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "marketsim/atomic.h"
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/sensitivity.h"
 #include "progress.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/scenario.h"
 #include "marketsim/sweep.h"
 #include "progress.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/scenario.h"
 
 #define CMD "validate"

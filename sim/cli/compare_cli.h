@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim/compare.h"
 #include "marketsim/run.h"
 #include "marketsim/scenario.h"

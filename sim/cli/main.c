@@ -4,10 +4,11 @@
  * 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 
 typedef struct {
     const char *name;
@@ -110,5 +111,9 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit (ulimit -f) must fail a write with EFBIG, which
+     * every command reports with the path and removes its temporaries
+     * for, instead of killing the process mid-write: for every command. */
+    signal(SIGXFSZ, SIG_IGN);
     return finish(dispatch(argc, argv));
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "marketsim/cli.h"
+#include "cli.h"
 #include "marketsim_version.h"
 
 int ms_cli_usage_error(const char *command, const char *fmt, ...)

@@ -242,9 +242,3 @@ ms_status ms_eventq_cancel(ms_eventq *q, ms_event_handle handle)
     }
     return MS_ESTATE;
 }
-
-void ms_eventq_clear(ms_eventq *q)
-{
-    q->count = 0;
-    q->hole = 0;
-}

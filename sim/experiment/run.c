@@ -13,6 +13,7 @@
  */
 #include "marketsim/run.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -167,8 +168,9 @@ static ms_status task_emit(void *vctx, const ms_exp_task *task, void *result, ms
     ms_status st = MS_OK;
     for (int f = 0; f < MS_RESULTS_COUNT && st == MS_OK; f++)
         if (c->files[f] && (st = ms_exp_rep_write(r, (ms_results_file)f, c->files[f])) != MS_OK)
-            ms_error_set(err, st, ms_results_file_name((ms_results_file)f), 0, "",
-                         "cannot write replication %u", (unsigned)task->replication);
+            ms_error_set(err, st, c->opt->out_dir, 0, ms_results_file_name((ms_results_file)f),
+                         "cannot write replication %u: %s", (unsigned)task->replication,
+                         st == MS_ENOMEM ? "out of memory" : strerror(errno ? errno : EIO));
     /* replications are emitted in order, so the fold is deterministic */
     c->res->fingerprint = ms_rng_mix64(c->res->fingerprint ^ r->fingerprint);
     if (st == MS_OK && ms_exp_rep_add_metrics(r, c->res->summary) != MS_OK)
@@ -228,7 +230,7 @@ static ms_status put(ms_atomic_set *set, const char *name, ms_buf *b, ms_error *
     ms_status st = fp ? ms_buf_write(b, fp) : MS_EIO;
     ms_buf_fini(b);
     if (fp && st != MS_OK)
-        ms_error_set(err, st, name, 0, "", "cannot write");
+        ms_error_set(err, st, name, 0, "", "cannot write: %s", strerror(errno ? errno : EIO));
     return st;
 }
 
@@ -324,11 +326,28 @@ static ms_status execute(run_ctx *c, ms_error *err)
     return ms_exp_execute(&plan, NULL, err);
 }
 
+/* Temporaries of run's own files that a killed run left behind. */
+static void remove_stale(const char *dir)
+{
+    const char *names[MS_RESULTS_COUNT + 3];
+    int n = 0;
+    for (int f = 0; f < MS_RESULTS_COUNT; f++)
+        names[n++] = ms_results_file_name((ms_results_file)f);
+    names[n++] = "summary.csv";
+    names[n++] = "scenario.resolved.cfg";
+    names[n++] = "manifest.csv";
+    ms_atomic_remove_temps(dir, names, n);
+}
+
 /* Runs with the files of the run written into opt->out_dir. */
 static ms_status execute_into(run_ctx *c, ms_error *err)
 {
     ms_atomic_set *set = NULL;
     ms_status st = ms_atomic_set_create(c->opt->out_dir, &set, err);
+    if (st == MS_OK)
+        remove_stale(c->opt->out_dir);
+    if (st == MS_OK)
+        st = ms_atomic_set_record(set, "manifest.csv", err);
     if (st == MS_OK)
         st = open_results(set, c, err);
     if (st == MS_OK)

@@ -1,4 +1,4 @@
-/* signals.c - SIGINT/SIGTERM as a stop flag for the task runner.
+/* signals.c - SIGINT, SIGTERM and SIGHUP as a stop flag for the task runner.
  *
  * The handler only stores the signal number in a volatile sig_atomic_t
  * (the one async-signal-safe thing it can do); the runner polls the flag,
@@ -29,6 +29,7 @@ const volatile sig_atomic_t *ms_exp_signals_install(ms_exp_signals *saved)
     stop_signal = 0;
     sigaction(SIGINT, &sa, &saved->old_int);
     sigaction(SIGTERM, &sa, &saved->old_term);
+    sigaction(SIGHUP, &sa, &saved->old_hup); /* an ssh disconnect */
     return &stop_signal;
 }
 
@@ -36,4 +37,5 @@ void ms_exp_signals_restore(const ms_exp_signals *saved)
 {
     sigaction(SIGINT, &saved->old_int, NULL);
     sigaction(SIGTERM, &saved->old_term, NULL);
+    sigaction(SIGHUP, &saved->old_hup, NULL);
 }

@@ -7,6 +7,7 @@
 #include "marketsim/sweep.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -149,7 +150,8 @@ static ms_status task_emit(void *vctx, const ms_exp_task *t, void *result, ms_er
         st = ms_sweep_asm_add(&c->as, b->data, b->len);
     free_rows(NULL, b);
     if (st != MS_OK)
-        ms_error_set(err, st, c->cfg->out_dir, 0, "", "cannot write the sweep's rows");
+        ms_error_set(err, st, c->cfg->out_dir, 0, "", "cannot write the sweep's rows: %s",
+                     strerror(errno ? errno : EIO));
     return st;
 }
 
@@ -274,7 +276,9 @@ static ms_status put_file(ms_atomic_set *set, const char *name, const char *data
     FILE *f = ms_atomic_set_open(set, name, err);
     if (!f)
         return MS_EIO;
-    return fwrite(data, 1, len, f) == len ? MS_OK : ms_error_set(err, MS_EIO, name, 0, "", "write failed");
+    if (fwrite(data, 1, len, f) == len)
+        return MS_OK;
+    return ms_error_set(err, MS_EIO, name, 0, "", "cannot write: %s", strerror(errno ? errno : EIO));
 }
 
 /* The journal: .sweep.journal, .sweep.part-K-of-N.journal, or under
@@ -433,10 +437,14 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
                       c->as.lines - 1, c->as.rows_hash);
     if (st == MS_OK && !ms_buf_ok(&manifest))
         st = MS_ENOMEM;
-    if (st == MS_OK)
-        st = put_file(set, name, manifest.data, manifest.len, err);
+    /* the manifest is the commit record: opened last, renamed last, the
+     * old one removed before the first rename */
     if (st == MS_OK)
         st = put_file(set, "scenario.resolved.cfg", resolved, strlen(resolved), err);
+    if (st == MS_OK)
+        st = ms_atomic_set_record(set, name, err);
+    if (st == MS_OK)
+        st = put_file(set, name, manifest.data, manifest.len, err);
     if (st == MS_OK) {
         st = ms_atomic_set_commit(set, err);
         set = NULL;

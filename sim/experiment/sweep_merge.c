@@ -9,6 +9,7 @@
  * checksum, written by the shard after the part itself): every part is
  * checked against it before anything is merged, so a truncated, extended
  * or edited part is refused by name instead of merged. */
+#include <errno.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -147,7 +148,7 @@ static int next_line(merge_ctx *m, part *p)
     char *end;
     uint64_t point = strtoull(p->line, &end, 10);
     uint64_t rep = strtoull(end + 1, NULL, 10);
-    p->id = point * m->reps + rep;
+    p->id = ms_exp_task_id(point, 0, m->reps) + rep; /* a bad rep shows as a gap */
     return 1;
 }
 
@@ -285,7 +286,12 @@ static ms_status write_merged(merge_ctx *m, const char *header, ms_error *err)
         st = MS_EIO;
     ms_sweep_asm_fini(&as);
     if (st == MS_OK)
+        st = ms_atomic_set_record(set, "manifest.csv", err);
+    if (st == MS_OK)
         return ms_atomic_set_commit(set, err);
+    if (st == MS_EIO && err && !err->msg[0]) /* a write to the merged files failed */
+        ms_error_set(err, st, m->dir, 0, "", "cannot write the merged sweep files: %s",
+                     strerror(errno ? errno : EIO));
     ms_atomic_set_abort(set);
     return st;
 }

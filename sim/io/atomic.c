@@ -8,6 +8,7 @@
  */
 #include "marketsim/atomic.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct ms_atomic_set {
     size_t n_files, cap_files;
     char **removals;
     size_t n_removals;
+    char *record; /* final path of the commit record, or NULL */
     char *made[MAX_MADE_DIRS];
     int n_made;
 };
@@ -91,6 +93,7 @@ static void free_set(ms_atomic_set *s)
         free(s->made[i]);
     free(s->files);
     free(s->removals);
+    free(s->record);
     free(s->dir);
     free(s);
 }
@@ -170,6 +173,14 @@ ms_status ms_atomic_set_remove(ms_atomic_set *s, const char *name, ms_error *err
     return MS_OK;
 }
 
+ms_status ms_atomic_set_record(ms_atomic_set *s, const char *name, ms_error *err)
+{
+    free(s->record);
+    if (!(s->record = path_of(s->dir, "", name, "")))
+        return ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
+    return MS_OK;
+}
+
 /* Flushes, fsyncs and closes one temporary; the stream is gone afterwards
  * whatever happens. */
 static ms_status close_durable(entry *e, ms_error *err)
@@ -209,6 +220,12 @@ ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
         }
     }
     ms_status st = MS_OK;
+    /* the old record goes first: from here until the new one is renamed
+     * (last), the directory says it holds no complete set */
+    if (s->record && unlink(s->record) != 0 && errno != ENOENT)
+        st = io_error(err, s->record, "cannot remove the old record");
+    if (st == MS_OK)
+        sync_dir(s->dir);
     for (size_t i = 0; i < s->n_files && st == MS_OK; i++) {
         if (rename(s->files[i].tmp, s->files[i].final) != 0) {
             st = io_error(err, s->files[i].final, "cannot rename into place");
@@ -243,6 +260,31 @@ void ms_atomic_set_abort(ms_atomic_set *s)
     for (int i = s->n_made - 1; i >= 0; i--)
         rmdir(s->made[i]); /* fails harmlessly when not empty */
     free_set(s);
+}
+
+void ms_atomic_remove_temps(const char *dir, const char *const *names, int n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        /* .NAME.tmp-XXXXXX, as ms_atomic_set_open makes them */
+        const char *t = strstr(e->d_name, ".tmp-");
+        if (e->d_name[0] != '.' || !t || strlen(t) != 11)
+            continue;
+        for (int i = 0; i < n; i++) {
+            size_t len = strlen(names[i]);
+            if ((size_t)(t - e->d_name) == len + 1 && strncmp(e->d_name + 1, names[i], len) == 0) {
+                char *path = path_of(dir, "", e->d_name, "");
+                if (path)
+                    unlink(path);
+                free(path);
+                break;
+            }
+        }
+    }
+    closedir(d);
 }
 
 ms_status ms_atomic_write_file(const char *dir, const char *name, const void *data, size_t len,

@@ -2,7 +2,7 @@
  *
  * One mk_market holds everything a replication needs: the world (regime in
  * force, offers, prices, qualities, outages), the dispute, the buyers as one
- * packed array (40 bytes each, no per-buyer heap objects), the incremental
+ * packed array (32 bytes each, no per-buyer heap objects), the incremental
  * aggregates, and the per-(segment, offer) decision tables.
  *
  * Invariants:

@@ -1,11 +1,11 @@
 /* metrics.c - monthly snapshots, event rows and the per-replication
- * metrics of MODEL.md.
+ * metrics of docs/model.md.
  *
  * A snapshot reads only the incremental aggregates (per offer, cloud and
  * segment), never the buyers: its cost is O(offers + clouds + segments).
  * Routed offers split their spend between the hosting cloud and the
  * routing cloud as the regime in force says at the snapshot. Metrics use
- * MODEL.md's names and subjects exactly; a metric with no denominator in a
+ * docs/outputs.md's names and subjects exactly; a metric with no denominator in a
  * replication (e.g. resolution_months when unresolved) is left out.
  */
 #include <math.h>

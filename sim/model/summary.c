@@ -1,4 +1,5 @@
-/* summary.c - the per-replication metrics of MODEL.md, computed once at
+/* summary.c - the per-replication metrics (docs/model.md; each defined
+ * exactly in docs/outputs.md, "summary.csv"), computed once at
  * the end from the aggregates and the last month's market rows.
  *
  * Names and subjects are the canonical ones scripts rely on:
@@ -66,7 +67,7 @@ static ms_status segment_metrics(mk_market *m, size_t *cap)
 {
     ms_status st = MS_OK;
     int ns = m->sc->n_segments;
-    /* each segment, then regulated, unregulated, all (MODEL.md's order) */
+    /* each segment, then regulated, unregulated, all (the documented order) */
     for (int i = 0; i < ns + 3 && st == MS_OK; i++) {
         int which = i < ns ? i + 2 : ns + 1 - i;
         const char *name = which == -1  ? "all"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketsim/cli.h"
+#include "../cli/cli.h" /* mpi wraps the sweep command: the layer above cli */
 #include "marketsim/csv.h"
 #include "marketsim/sweep.h"
 

@@ -196,8 +196,10 @@ static int check_refset(ms_loader *ld, const ms_schema_key *k, const config_sett
     return 0;
 }
 
-int ms_check_value(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
-                   const char *file, int line, const char *key)
+/* Checks one scalar setting against its key (type, range, enum). Returns 0
+ * when good; otherwise reports and returns -1. */
+static int check_value(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
+                       const char *file, int line, const char *key)
 {
     switch (k->type) {
     case MS_SCHEMA_INT:
@@ -287,7 +289,7 @@ static void walk_child(ms_loader *ld, int layer, const config_setting_t *c, cons
             walk_list(ld, layer, c, norm, path);
         return;
     default:
-        ms_check_value(ld, k, c, file, line, path);
+        check_value(ld, k, c, file, line, path);
     }
 }
 

@@ -164,10 +164,6 @@ void ms_loader_where_setting(const ms_loader *ld, int layer, const config_settin
 
 /* check.c: structure, types and ranges of every layer. */
 void ms_check_layer(ms_loader *ld, int layer);
-/* Checks one scalar setting against its key (type, range, enum). Returns 0
- * when good; otherwise reports and returns -1. */
-int ms_check_value(ms_loader *ld, const ms_schema_key *k, const config_setting_t *s,
-                   const char *file, int line, const char *key);
 
 /* override.c: --set KEY=VALUE, applied into layers. */
 void ms_override_apply(ms_loader *ld, const char *const *sets, int nsets);

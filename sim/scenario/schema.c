@@ -5,8 +5,8 @@
  * and where the value lives in ms_scenario. Rows are in tree order: a
  * container comes before its children. Loading, checking, --set, the
  * resolved writer and `marketsim schema` all derive from this table.
- * Defaults come from ../shared/MODEL.md and research/domain.md; EST marks
- * our own estimates.
+ * Defaults and their sources are in docs/model.md; EST marks our own
+ * estimates.
  */
 #include <math.h>
 #include <stdio.h>

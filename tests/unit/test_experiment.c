@@ -106,6 +106,19 @@ static ms_exp_plan plan_for(ctx_t *c, int threads)
     return p;
 }
 
+/* Task ids: point-major, and task_of inverts task_id. */
+static void test_task_ids(void)
+{
+    CU_ASSERT_EQUAL(ms_exp_task_id(0, 0, 3), 0);
+    CU_ASSERT_EQUAL(ms_exp_task_id(2, 1, 3), 7);
+    for (uint64_t id = 0; id < 40; id++) {
+        ms_exp_task t = ms_exp_task_of(id, 7);
+        CU_ASSERT_EQUAL(t.id, id);
+        CU_ASSERT(t.replication < 7);
+        CU_ASSERT_EQUAL(ms_exp_task_id(t.point, t.replication, 7), id);
+    }
+}
+
 static void test_order(void)
 {
     const int threads[] = {1, 2, 4};
@@ -384,6 +397,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return CU_get_error();
     CU_pSuite r = CU_add_suite("runner", NULL, NULL);
+    CU_add_test(r, "task ids", test_task_ids);
     CU_add_test(r, "emits in id order under -j 1/2/4", test_order);
     CU_add_test(r, "select (shard) keeps id order", test_select);
     CU_add_test(r, "lowest failing task wins", test_failure);

@@ -1,4 +1,5 @@
-/* cli.h - the subcommands behind `marketsim COMMAND`.
+/* cli.h - the subcommands behind `marketsim COMMAND` (private to sim/cli;
+ * sim/mpi, the layer above, wraps `sweep` through ms_cli_sweep_exec).
  *
  * Each returns the process exit status: 0 success, 1 runtime failure,
  * 2 usage or config error, 130 interrupted. argv[0] is the command name.
