@@ -10,22 +10,22 @@
 
 #include <stdio.h>
 
-#define MS_STATUS_TABLE(X)                                   \
-    X(MS_OK, "success")                                      \
-    X(MS_ENOMEM, "out of memory")                            \
-    X(MS_EINVAL, "invalid argument")                         \
-    X(MS_EIO, "input/output error")                          \
-    X(MS_ECONFIG, "configuration error")                     \
-    X(MS_EUSAGE, "usage error")                              \
-    X(MS_EINTR, "interrupted")                               \
-    X(MS_ERANGE, "value out of range")                       \
+#define MS_STATUS_TABLE(X)                                                                         \
+    X(MS_OK, "success")                                                                            \
+    X(MS_ENOMEM, "out of memory")                                                                  \
+    X(MS_EINVAL, "invalid argument")                                                               \
+    X(MS_EIO, "input/output error")                                                                \
+    X(MS_ECONFIG, "configuration error")                                                           \
+    X(MS_EUSAGE, "usage error")                                                                    \
+    X(MS_EINTR, "interrupted")                                                                     \
+    X(MS_ERANGE, "value out of range")                                                             \
     X(MS_ESTATE, "invalid state")
 
 typedef enum {
 #define MS_X_ENUM(name, text) name,
     MS_STATUS_TABLE(MS_X_ENUM)
 #undef MS_X_ENUM
-    MS_STATUS_COUNT
+        MS_STATUS_COUNT
 } ms_status;
 
 /* Human-readable text of a status code; never NULL. */
@@ -41,9 +41,8 @@ typedef struct {
 
 /* Fills err (if not NULL) and returns status, so callers can write
  * `return ms_error_set(err, MS_EINVAL, file, line, key, "fmt", ...);`. */
-ms_status ms_error_set(ms_error *err, ms_status status, const char *file, int line,
-                       const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+ms_status ms_error_set(ms_error *err, ms_status status, const char *file, int line, const char *key,
+                       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Prints `marketsim: FILE:LINE: error: KEY: message` (parts that are empty
  * are left out) as one line. */
@@ -60,8 +59,8 @@ typedef struct {
 
 void ms_errors_init(ms_errors *errs);
 /* Appends one error (or counts it as dropped when full). */
-void ms_errors_add(ms_errors *errs, const char *file, int line, const char *key,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ms_errors_add(ms_errors *errs, const char *file, int line, const char *key, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 /* Prints every error, one line each, then a line for the dropped count. */
 void ms_errors_print(FILE *out, const ms_errors *errs);
 

@@ -82,7 +82,7 @@ typedef struct {
 typedef void (*ms_trace_fn)(void *ctx, const ms_decision_record *rec);
 
 typedef struct {
-    ms_trace_fn trace;  /* NULL = no trace; called in simulation order */
+    ms_trace_fn trace; /* NULL = no trace; called in simulation order */
     void *trace_ctx;
 } ms_market_options;
 

@@ -62,9 +62,9 @@ typedef struct {
 
 typedef struct {
     uint64_t points, tasks, done;
-    uint32_t replications;   /* in the final sweep (after --target-ci) */
-    double worst_halfwidth;  /* of the target metric, over points */
-    uint64_t resumed;        /* tasks taken from the journal */
+    uint32_t replications;  /* in the final sweep (after --target-ci) */
+    double worst_halfwidth; /* of the target metric, over points */
+    uint64_t resumed;       /* tasks taken from the journal */
 } ms_sweep_report;
 
 /* Validates every point (config errors go to errs, status MS_ECONFIG, and

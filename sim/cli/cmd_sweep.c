@@ -77,11 +77,13 @@ static int parse_target(sweep_args *a, const char *arg)
     const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (!c1 || !c2 || c1 == arg || c2 == c1 + 1 || (size_t)(c1 - arg) >= sizeof a->target_metric ||
         (size_t)(c2 - c1 - 1) >= sizeof a->target_subject)
-        return ms_cli_usage_error(CMD, "--target-ci: expected METRIC:SUBJECT:HALFWIDTH, got '%s'", arg);
+        return ms_cli_usage_error(CMD, "--target-ci: expected METRIC:SUBJECT:HALFWIDTH, got '%s'",
+                                  arg);
     memcpy(a->target_metric, arg, (size_t)(c1 - arg));
     memcpy(a->target_subject, c1 + 1, (size_t)(c2 - c1 - 1));
     return ms_cli_parse_double(CMD, "--target-ci half-width", c2 + 1, 1e-300, 1e300, &a->halfwidth)
-               ? MS_EXIT_USAGE : -1;
+               ? MS_EXIT_USAGE
+               : -1;
 }
 
 static int parse_shard(sweep_args *a, const char *arg)
@@ -89,7 +91,8 @@ static int parse_shard(sweep_args *a, const char *arg)
     const char *slash = strchr(arg, '/');
     uint64_t k, n;
     if (!slash || ms_cli_parse_u64(CMD, "--shard N", slash + 1, 1, 1u << 20, &n))
-        return slash ? MS_EXIT_USAGE : ms_cli_usage_error(CMD, "--shard: expected K/N, got '%s'", arg);
+        return slash ? MS_EXIT_USAGE
+                     : ms_cli_usage_error(CMD, "--shard: expected K/N, got '%s'", arg);
     const char *ktext = slash == arg ? getenv("SLURM_ARRAY_TASK_ID") : NULL;
     if (slash == arg && !ktext)
         return ms_cli_usage_error(CMD, "--shard /N needs SLURM_ARRAY_TASK_ID in the environment");
@@ -134,20 +137,38 @@ static int parse_levels(sweep_args *a, const char *arg)
     return -1;
 }
 
-enum { OPT_VARY = 256, OPT_DESIGN, OPT_DFILE, OPT_TARGET, OPT_MAXREPS, OPT_SHARD, OPT_RESUME,
-       OPT_SET, OPT_PROGRESS, OPT_LEVELS };
+enum {
+    OPT_VARY = 256,
+    OPT_DESIGN,
+    OPT_DFILE,
+    OPT_TARGET,
+    OPT_MAXREPS,
+    OPT_SHARD,
+    OPT_RESUME,
+    OPT_SET,
+    OPT_PROGRESS,
+    OPT_LEVELS
+};
 
 static int apply(sweep_args *a, int c, const char *arg, const char *opt)
 {
     switch (c) {
-    case 'o': a->out_dir = arg; return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
-    case 'n': a->have_samples = 1;
+    case 'o':
+        a->out_dir = arg;
+        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
+    case 'n':
+        a->have_samples = 1;
         return ms_cli_parse_u64(CMD, "-n", arg, 1, 10000000, &a->samples) ? MS_EXIT_USAGE : -1;
-    case 'r': return ms_cli_parse_u64(CMD, "-r", arg, 1, 1000000, &a->reps) ? MS_EXIT_USAGE : -1;
-    case 's': a->have_seed = 1;
+    case 'r':
+        return ms_cli_parse_u64(CMD, "-r", arg, 1, 1000000, &a->reps) ? MS_EXIT_USAGE : -1;
+    case 's':
+        a->have_seed = 1;
         return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
-    case 'j': return ms_cli_parse_u64(CMD, "-j", arg, 1, 1024, &a->threads) ? MS_EXIT_USAGE : -1;
-    case 'q': a->quiet = 1; return -1;
+    case 'j':
+        return ms_cli_parse_u64(CMD, "-j", arg, 1, 1024, &a->threads) ? MS_EXIT_USAGE : -1;
+    case 'q':
+        a->quiet = 1;
+        return -1;
     case OPT_VARY:
         if (a->n_vary == MS_DESIGN_MAX_KEYS)
             return ms_cli_usage_error(CMD, "at most %d --vary options", MS_DESIGN_MAX_KEYS);
@@ -158,42 +179,58 @@ static int apply(sweep_args *a, int c, const char *arg, const char *opt)
             return ms_cli_usage_error(CMD, "too many --set options");
         a->sets[a->n_sets++] = arg;
         return -1;
-    case OPT_DESIGN: return parse_design(a, arg);
-    case OPT_DFILE: a->design_file = arg; return -1;
-    case OPT_LEVELS: return parse_levels(a, arg);
-    case OPT_TARGET: return parse_target(a, arg);
+    case OPT_DESIGN:
+        return parse_design(a, arg);
+    case OPT_DFILE:
+        a->design_file = arg;
+        return -1;
+    case OPT_LEVELS:
+        return parse_levels(a, arg);
+    case OPT_TARGET:
+        return parse_target(a, arg);
     case OPT_MAXREPS:
         a->have_max_reps = 1;
-        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, 1000000, &a->max_reps) ? MS_EXIT_USAGE : -1;
-    case OPT_SHARD: return parse_shard(a, arg);
-    case OPT_RESUME: a->resume = 1; return -1;
+        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, 1000000, &a->max_reps) ? MS_EXIT_USAGE
+                                                                                  : -1;
+    case OPT_SHARD:
+        return parse_shard(a, arg);
+    case OPT_RESUME:
+        a->resume = 1;
+        return -1;
     case OPT_PROGRESS:
         if (strcmp(arg, "json") != 0)
             return ms_cli_usage_error(CMD, "--progress: only 'json' is known, got '%s'", arg);
         a->json = 1;
         return -1;
-    case 'h': usage(stdout); return MS_EXIT_OK;
-    case ':': return ms_cli_usage_error(CMD, "%s needs a value", opt);
-    default: return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim sweep --help)", opt);
+    case 'h':
+        usage(stdout);
+        return MS_EXIT_OK;
+    case ':':
+        return ms_cli_usage_error(CMD, "%s needs a value", opt);
+    default:
+        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim sweep --help)", opt);
     }
 }
 
 static int parse_args(int argc, char **argv, sweep_args *a)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"vary", required_argument, NULL, OPT_VARY},
-        {"design", required_argument, NULL, OPT_DESIGN},
-        {"design-file", required_argument, NULL, OPT_DFILE},
-        {"replications", required_argument, NULL, 'r'},
-        {"target-ci", required_argument, NULL, OPT_TARGET},
-        {"max-reps", required_argument, NULL, OPT_MAXREPS},
-        {"seed", required_argument, NULL, 's'}, {"threads", required_argument, NULL, 'j'},
-        {"shard", required_argument, NULL, OPT_SHARD}, {"resume", no_argument, NULL, OPT_RESUME},
-        {"set", required_argument, NULL, OPT_SET},
-        {"progress", required_argument, NULL, OPT_PROGRESS},
-        {"levels", required_argument, NULL, OPT_LEVELS},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"vary", required_argument, NULL, OPT_VARY},
+                                         {"design", required_argument, NULL, OPT_DESIGN},
+                                         {"design-file", required_argument, NULL, OPT_DFILE},
+                                         {"replications", required_argument, NULL, 'r'},
+                                         {"target-ci", required_argument, NULL, OPT_TARGET},
+                                         {"max-reps", required_argument, NULL, OPT_MAXREPS},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"threads", required_argument, NULL, 'j'},
+                                         {"shard", required_argument, NULL, OPT_SHARD},
+                                         {"resume", no_argument, NULL, OPT_RESUME},
+                                         {"set", required_argument, NULL, OPT_SET},
+                                         {"progress", required_argument, NULL, OPT_PROGRESS},
+                                         {"levels", required_argument, NULL, OPT_LEVELS},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     optind = 0;
     opterr = 0;
     int c, rc = -1;
@@ -223,13 +260,15 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     if (a->have_max_reps && !(a->halfwidth > 0))
         return ms_cli_usage_error(CMD, "--max-reps applies with --target-ci only");
     if (a->have_max_reps && a->reps && a->max_reps < a->reps)
-        return ms_cli_usage_error(CMD, "--max-reps %" PRIu64 " is below -r %" PRIu64
-                                       " (expected at least the starting replications)",
+        return ms_cli_usage_error(CMD,
+                                  "--max-reps %" PRIu64 " is below -r %" PRIu64
+                                  " (expected at least the starting replications)",
                                   a->max_reps, a->reps);
     if (a->levels && a->kind != MS_DESIGN_MORRIS)
         return ms_cli_usage_error(CMD, "--levels applies to --design morris only");
     if (a->halfwidth > 0 && a->shard_n)
-        return ms_cli_usage_error(CMD, "--target-ci needs every task's result: it cannot be sharded");
+        return ms_cli_usage_error(CMD,
+                                  "--target-ci needs every task's result: it cannot be sharded");
     return -1;
 }
 
@@ -248,8 +287,9 @@ static void on_progress(void *vctx, uint64_t done, uint64_t total)
         return;
     }
     double el = now_s() - p->start, rate = el > 0 ? done / el : 0;
-    fprintf(stderr, "{\"done\":%" PRIu64 ",\"total\":%" PRIu64 ",\"elapsed_s\":%.3f,"
-                    "\"tasks_per_s\":%.3f,\"eta_s\":%.1f}\n",
+    fprintf(stderr,
+            "{\"done\":%" PRIu64 ",\"total\":%" PRIu64 ",\"elapsed_s\":%.3f,"
+            "\"tasks_per_s\":%.3f,\"eta_s\":%.1f}\n",
             done, total, el, rate, rate > 0 ? (total - done) / rate : 0.0);
 }
 
@@ -266,8 +306,8 @@ static void report(const sweep_args *a, const ms_sweep_report *r)
 {
     if (a->quiet)
         return;
-    printf("sweep: %" PRIu64 " points x %" PRIu32 " replications = %" PRIu64 " tasks",
-           r->points, r->replications, r->tasks);
+    printf("sweep: %" PRIu64 " points x %" PRIu32 " replications = %" PRIu64 " tasks", r->points,
+           r->replications, r->tasks);
     if (a->shard_n)
         printf(" (shard %" PRIu32 "/%" PRIu32 ")", a->shard_k, a->shard_n);
     printf(", %" PRIu64 " run, %" PRIu64 " resumed -> %s\n", r->done, r->resumed, a->out_dir);
@@ -319,15 +359,28 @@ int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void
     progress_ctx pc = {.json = a.json && writer, .start = now_s()};
     ms_progress_init(&pc.bar, "sweep", "tasks", a.quiet || !writer);
     ms_exp_signals saved;
-    ms_sweep_config cfg = {
-        .scenario_path = a.path, .sets = a.sets, .n_sets = a.n_sets, .design = &d,
-        .replications = (uint32_t)a.reps, .have_seed = a.have_seed, .seed = a.seed,
-        .threads = (int)a.threads, .shard_k = a.shard_k, .shard_n = a.shard_n,
-        .resume = a.resume, .out_dir = a.out_dir, .target_metric = a.target_metric,
-        .target_subject = a.target_subject, .target_halfwidth = a.halfwidth,
-        .max_reps = (uint32_t)a.max_reps, .progress = on_progress, .progress_ctx = &pc,
-        .stop = ms_exp_signals_install(&saved), .executor = executor,
-        .exec_ctx = exec_ctx, .writer = writer};
+    ms_sweep_config cfg = {.scenario_path = a.path,
+                           .sets = a.sets,
+                           .n_sets = a.n_sets,
+                           .design = &d,
+                           .replications = (uint32_t)a.reps,
+                           .have_seed = a.have_seed,
+                           .seed = a.seed,
+                           .threads = (int)a.threads,
+                           .shard_k = a.shard_k,
+                           .shard_n = a.shard_n,
+                           .resume = a.resume,
+                           .out_dir = a.out_dir,
+                           .target_metric = a.target_metric,
+                           .target_subject = a.target_subject,
+                           .target_halfwidth = a.halfwidth,
+                           .max_reps = (uint32_t)a.max_reps,
+                           .progress = on_progress,
+                           .progress_ctx = &pc,
+                           .stop = ms_exp_signals_install(&saved),
+                           .executor = executor,
+                           .exec_ctx = exec_ctx,
+                           .writer = writer};
     ms_errors errs;
     ms_errors_init(&errs);
     ms_sweep_report r;
@@ -337,8 +390,10 @@ int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void
     if (st == MS_ECONFIG && errs.count > 0)
         ms_errors_print(stderr, &errs);
     else if (st == MS_EINTR)
-        fprintf(stderr, "marketsim: sweep: interrupted; %" PRIu64 " finished tasks kept, "
-                        "continue with --resume\n", r.done + r.resumed);
+        fprintf(stderr,
+                "marketsim: sweep: interrupted; %" PRIu64 " finished tasks kept, "
+                "continue with --resume\n",
+                r.done + r.resumed);
     else if (st != MS_OK)
         ms_error_print(stderr, &err);
     if (st == MS_OK && writer)

@@ -36,8 +36,8 @@ static void fill(ms_error *e, const char *file, int line, const char *key, const
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 }
 
-ms_status ms_error_set(ms_error *err, ms_status status, const char *file, int line,
-                       const char *key, const char *fmt, ...)
+ms_status ms_error_set(ms_error *err, ms_status status, const char *file, int line, const char *key,
+                       const char *fmt, ...)
 {
     if (err) {
         va_list ap;
@@ -69,8 +69,8 @@ void ms_errors_init(ms_errors *errs)
     errs->dropped = 0;
 }
 
-void ms_errors_add(ms_errors *errs, const char *file, int line, const char *key,
-                   const char *fmt, ...)
+void ms_errors_add(ms_errors *errs, const char *file, int line, const char *key, const char *fmt,
+                   ...)
 {
     if (errs->count >= MS_ERRORS_MAX) {
         errs->dropped++;

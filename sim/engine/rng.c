@@ -59,8 +59,8 @@ static void philox_set(void *vstate, unsigned long seed)
 }
 
 static const gsl_rng_type philox_type = {
-    "philox4x32-10-ms", 0xffffffffUL, 0, sizeof(philox_state),
-    philox_set, philox_get, philox_get_double,
+    "philox4x32-10-ms", 0xffffffffUL,      0, sizeof(philox_state), philox_set,
+    philox_get,         philox_get_double,
 };
 
 const gsl_rng_type *ms_rng_philox = &philox_type;

@@ -6,8 +6,8 @@
 
 #include "marketsim/design.h"
 #include "marketsim/runner.h"
-#include "marketsim/stats.h"
 #include "marketsim/sensitivity.h"
+#include "marketsim/stats.h"
 
 /* One (metric, subject): its accumulators per point, then its indices. */
 typedef struct {

@@ -19,8 +19,8 @@
 #include "marketsim/atomic.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/scenario.h"
-#include "results_csv.h"
 #include "marketsim_version.h"
+#include "results_csv.h"
 #include "sweep_internal.h"
 
 typedef struct {
@@ -201,9 +201,13 @@ static ms_status validate(sweep_ctx *c, ms_errors *errs, ms_error *err, uint32_t
         return st;
     if (*reps == 0)
         *reps = (uint32_t)ms_scenario_base_get(c->base)->replications;
-    ms_exp_plan plan = {.points = c->cfg->design->n_points, .replications = 1,
-                        .threads = c->cfg->threads, .run = check_run, .emit = check_emit,
-                        .ctx = c, .stop = c->cfg->stop};
+    ms_exp_plan plan = {.points = c->cfg->design->n_points,
+                        .replications = 1,
+                        .threads = c->cfg->threads,
+                        .run = check_run,
+                        .emit = check_emit,
+                        .ctx = c,
+                        .stop = c->cfg->stop};
     ms_exp_report r;
     st = ms_exp_execute(&plan, &r, err);
     if (st == MS_OK || st == MS_EINTR || r.failed_id == UINT64_MAX)
@@ -265,7 +269,8 @@ static void file_name(char *out, size_t n, const sweep_ctx *c, const char *stem,
 {
     const ms_sweep_config *cfg = c->cfg;
     if (cfg->shard_n)
-        snprintf(out, n, "%s.part-%" PRIu32 "-of-%" PRIu32 "%s", stem, cfg->shard_k, cfg->shard_n, ext);
+        snprintf(out, n, "%s.part-%" PRIu32 "-of-%" PRIu32 "%s", stem, cfg->shard_k, cfg->shard_n,
+                 ext);
     else
         snprintf(out, n, "%s%s", stem, ext);
 }
@@ -278,7 +283,8 @@ static ms_status put_file(ms_atomic_set *set, const char *name, const char *data
         return MS_EIO;
     if (fwrite(data, 1, len, f) == len)
         return MS_OK;
-    return ms_error_set(err, MS_EIO, name, 0, "", "cannot write: %s", strerror(errno ? errno : EIO));
+    return ms_error_set(err, MS_EIO, name, 0, "", "cannot write: %s",
+                        strerror(errno ? errno : EIO));
 }
 
 /* The journal: .sweep.journal, .sweep.part-K-of-N.journal, or under
@@ -328,9 +334,16 @@ static ms_status execute(sweep_ctx *c, ms_sweep_report *rep, ms_error *err)
 {
     const ms_sweep_config *cfg = c->cfg;
     ms_exp_plan plan = {
-        .points = cfg->design->n_points, .replications = c->reps, .threads = cfg->threads,
-        .run = task_run, .emit = task_emit, .free_result = free_rows, .select = task_select,
-        .progress = task_progress, .ctx = c, .stop = cfg->stop,
+        .points = cfg->design->n_points,
+        .replications = c->reps,
+        .threads = cfg->threads,
+        .run = task_run,
+        .emit = task_emit,
+        .free_result = free_rows,
+        .select = task_select,
+        .progress = task_progress,
+        .ctx = c,
+        .stop = cfg->stop,
     };
     ms_exp_report r;
     ms_status st = cfg->executor ? cfg->executor(cfg->exec_ctx, &plan, &r, err)
@@ -363,8 +376,8 @@ static ms_status open_outputs(sweep_ctx *c, ms_atomic_set *set, const char *iden
     ms_csv_init(&w, &keys);
     for (int k = 0; k < cfg->design->n_keys; k++)
         ms_csv_str(&w, knames[k]);
-    ms_status st = ms_buf_ok(&head) ? ms_sweep_asm_init(&c->as, rows, summary, ms_buf_cstr(&keys))
-                                    : MS_ENOMEM;
+    ms_status st =
+        ms_buf_ok(&head) ? ms_sweep_asm_init(&c->as, rows, summary, ms_buf_cstr(&keys)) : MS_ENOMEM;
     if (st == MS_OK) /* through the assembler, so the part's checksum covers it */
         st = ms_sweep_asm_write(&c->as, head.data, head.len);
     ms_buf_fini(&head);
@@ -429,11 +442,13 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
     if (no_target)
         st = ms_error_set(err, MS_EUSAGE, NULL, 0, "--target-ci",
                           "no metric '%s' with subject '%s' in the results (see the metric and "
-                          "subject columns of sweep.csv)", cfg->target_metric, cfg->target_subject);
+                          "subject columns of sweep.csv)",
+                          cfg->target_metric, cfg->target_subject);
     char name[96];
     file_name(name, sizeof name, c, "manifest", ".csv");
     if (st == MS_OK && cfg->shard_n) /* the part's proof, for merge */
-        ms_buf_printf(&manifest, MS_SWEEP_PART_ROWS "%" PRIu64 "\n" MS_SWEEP_PART_HASH "%016" PRIx64 "\n",
+        ms_buf_printf(&manifest,
+                      MS_SWEEP_PART_ROWS "%" PRIu64 "\n" MS_SWEEP_PART_HASH "%016" PRIx64 "\n",
                       c->as.lines - 1, c->as.rows_hash);
     if (st == MS_OK && !ms_buf_ok(&manifest))
         st = MS_ENOMEM;
@@ -476,8 +491,12 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
     }
     rep->points = cfg->design->n_points;
     if (!cfg->writer) {
-        ms_exp_plan plan = {.points = rep->points, .replications = c.reps, .threads = 1,
-                            .run = task_run, .free_result = free_rows, .select = task_select,
+        ms_exp_plan plan = {.points = rep->points,
+                            .replications = c.reps,
+                            .threads = 1,
+                            .run = task_run,
+                            .free_result = free_rows,
+                            .select = task_select,
                             .ctx = &c};
         ms_exp_report r;
         st = cfg->executor(cfg->exec_ctx, &plan, &r, err);
@@ -501,8 +520,8 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
         if (st != MS_OK || cfg->target_halfwidth <= 0 || c.reps >= cfg->max_reps ||
             rep->worst_halfwidth <= cfg->target_halfwidth)
             break;
-        c.reps = ms_stats_next_reps(c.reps, rep->worst_halfwidth, cfg->target_halfwidth,
-                                    cfg->max_reps);
+        c.reps =
+            ms_stats_next_reps(c.reps, rep->worst_halfwidth, cfg->target_halfwidth, cfg->max_reps);
         c.done_upto = UINT64_MAX;
     }
     ms_dir_lock_release(lock);

@@ -26,8 +26,8 @@ typedef struct {
     char key[MS_DESIGN_KEY_LEN];
     int is_list, integral;
     double lo, hi;
-    long n;          /* lo:hi:n count, or 0 for lo:hi */
-    char **items;    /* list values */
+    long n;       /* lo:hi:n count, or 0 for lo:hi */
+    char **items; /* list values */
     size_t n_items;
 } spec;
 
@@ -95,9 +95,11 @@ static ms_status parse_range(spec *s, char *text, const char *arg, ms_error *err
     int ia, ib, ic;
     double n = 0;
     if (parse_num(a, &s->lo, &ia) || parse_num(b, &s->hi, &ib))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "bounds must be numbers (lo:hi or lo:hi:n)");
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
+                            "bounds must be numbers (lo:hi or lo:hi:n)");
     if (c && (parse_num(c, &n, &ic) || !ic || n < 1 || n > 1e6))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "the count n in lo:hi:n must be a whole number from 1 to 1000000");
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
+                            "the count n in lo:hi:n must be a whole number from 1 to 1000000");
     if (s->hi < s->lo)
         return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "lo must not exceed hi");
     s->integral = ia && ib;
@@ -110,7 +112,8 @@ static ms_status parse_spec(const char *arg, spec *s, ms_error *err)
     memset(s, 0, sizeof *s);
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1])
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "expected KEY=SPEC (a,b,c or lo:hi:n or lo:hi)");
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
+                            "expected KEY=SPEC (a,b,c or lo:hi:n or lo:hi)");
     if ((size_t)(eq - arg) >= MS_DESIGN_KEY_LEN)
         return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "key too long");
     memcpy(s->key, arg, (size_t)(eq - arg));
@@ -146,7 +149,8 @@ static ms_status grid_values(spec *s, const char *arg, ms_error *err)
     if (s->is_list)
         return MS_OK;
     if (s->n == 0)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "a grid needs a list a,b,c or lo:hi:n (lo:hi is for lhs and sobol)");
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
+                            "a grid needs a list a,b,c or lo:hi:n (lo:hi is for lhs and sobol)");
     s->items = calloc((size_t)s->n, sizeof *s->items);
     if (!s->items)
         return MS_ENOMEM;
@@ -177,7 +181,8 @@ static ms_status build_grid(ms_design *d, spec *specs, const char *const *vary, 
         if (st != MS_OK)
             return st;
         if (points > MAX_POINTS / specs[k].n_items)
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "the grid has more than %zu points", MAX_POINTS);
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k],
+                                "the grid has more than %zu points", MAX_POINTS);
         points *= specs[k].n_items;
     }
     if (alloc_cells(d, points) != MS_OK)
@@ -272,7 +277,7 @@ static ms_status build_sa(ms_design *d, const spec *specs, size_t samples, int l
     if (points > MAX_POINTS || alloc_cells(d, points) != MS_OK)
         return MS_ENOMEM;
     double *u = malloc(points * (size_t)k * sizeof *u);
-    ms_status st = !u      ? MS_ENOMEM
+    ms_status st = !u       ? MS_ENOMEM
                    : morris ? ms_sens_morris_design(samples, k, levels, seed, u)
                             : ms_sens_saltelli_design(samples, k, u);
     for (size_t p = 0; st == MS_OK && p < points; p++) {
@@ -307,8 +312,7 @@ static ms_status check_sa(ms_design_kind kind, const spec *specs, int n, const c
                             "saltelli takes at most %d keys (GSL's Sobol sequence has 40 "
                             "dimensions, two per key), got %d",
                             MS_SENS_SOBOL_MAX_KEYS, n);
-    if (kind == MS_DESIGN_MORRIS &&
-        (levels < 2 || levels > MS_SENS_MAX_LEVELS || levels % 2 != 0))
+    if (kind == MS_DESIGN_MORRIS && (levels < 2 || levels > MS_SENS_MAX_LEVELS || levels % 2 != 0))
         return ms_error_set(err, MS_EUSAGE, NULL, 0, "--levels",
                             "morris needs an even level count from 2 to %d, got %d",
                             MS_SENS_MAX_LEVELS, levels);
@@ -331,10 +335,12 @@ static ms_status check_specs(ms_design_kind kind, spec *specs, int n, const char
             if (strcmp(specs[j].key, specs[k].key) == 0)
                 return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "key varied twice");
         if (kind != MS_DESIGN_GRID && (specs[k].is_list || specs[k].n != 0))
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs a range lo:hi", ms_design_kind_name(kind));
+            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs a range lo:hi",
+                                ms_design_kind_name(kind));
     }
     if (kind != MS_DESIGN_GRID && (samples < 1 || samples > MAX_POINTS))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n", "%s needs -n SAMPLES from 1 to %zu", ms_design_kind_name(kind), MAX_POINTS);
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n", "%s needs -n SAMPLES from 1 to %zu",
+                            ms_design_kind_name(kind), MAX_POINTS);
     return MS_OK;
 }
 
@@ -354,7 +360,8 @@ ms_status ms_design_build_levels(ms_design_kind kind, const char *const *vary, i
     if (levels == 0)
         levels = MS_SENS_MORRIS_DEFAULT_LEVELS;
     if (n < 1 || n > MS_DESIGN_MAX_KEYS)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary", "give 1 to %d --vary options", MS_DESIGN_MAX_KEYS);
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary", "give 1 to %d --vary options",
+                            MS_DESIGN_MAX_KEYS);
     spec specs[MS_DESIGN_MAX_KEYS];
     int parsed = 0;
     ms_status st = MS_OK;

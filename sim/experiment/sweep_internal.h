@@ -50,11 +50,10 @@ typedef struct {
  * truncates any torn tail) or creates the journal. *last_id is the last
  * replayed id (UINT64_MAX when none). MS_EUSAGE when a journal exists and
  * resume is 0, or when its identity differs. */
-ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const char *identity,
-                                int resume,
-                                ms_status (*replay)(void *ctx, uint64_t id, const char *text,
-                                                    size_t len),
-                                void *ctx, uint64_t *last_id, uint64_t *replayed, ms_error *err);
+ms_status
+ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const char *identity, int resume,
+                      ms_status (*replay)(void *ctx, uint64_t id, const char *text, size_t len),
+                      void *ctx, uint64_t *last_id, uint64_t *replayed, ms_error *err);
 /* Appends one record and flushes it to the kernel (it survives SIGKILL). */
 ms_status ms_sweep_journal_add(ms_sweep_journal *j, uint64_t id, const char *text, size_t len);
 /* Closes; with remove, deletes the file. */

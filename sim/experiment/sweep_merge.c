@@ -9,8 +9,8 @@
  * checksum, written by the shard after the part itself): every part is
  * checked against it before anything is merged, so a truncated, extended
  * or edited part is refused by name instead of merged. */
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -106,7 +106,8 @@ static uint64_t take_id(master *m)
 static void emit_ready(master *m)
 {
     for (;;) {
-        while (m->next_emit < m->total && !is_selected(m, m->next_emit) && m->next_emit < m->next_id)
+        while (m->next_emit < m->total && !is_selected(m, m->next_emit) &&
+               m->next_emit < m->next_id)
             m->next_emit++;
         if (m->next_emit >= m->next_id || !m->early[m->next_emit % m->window])
             return;
@@ -156,8 +157,12 @@ static void receive_one(master *m, int *source)
 static ms_status master_exec(void *vctx, const ms_exp_plan *plan, ms_exp_report *rep, ms_error *err)
 {
     mpi_ctx *ctx = vctx;
-    master m = {.plan = plan, .total = plan->points * plan->replications,
-                .window = (size_t)(ctx->size - 1) * 4, .st = MS_OK, .err = err, .rep = rep};
+    master m = {.plan = plan,
+                .total = plan->points * plan->replications,
+                .window = (size_t)(ctx->size - 1) * 4,
+                .st = MS_OK,
+                .err = err,
+                .rep = rep};
     memset(rep, 0, sizeof *rep);
     rep->failed_id = UINT64_MAX;
     for (uint64_t id = 0; id < m.total; id++)

@@ -12,8 +12,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "marketsim/csv.h"
 #include "../../sim/experiment/results_csv.h"
+#include "marketsim/csv.h"
 
 /* Writes one row of the given fields and returns it (static storage). */
 static const char *row_of(const char *const *fields, int n)

@@ -273,12 +273,12 @@ static const char *write_tmp(const char *name, const char *text)
 
 static void test_file_quotes_crlf_bom(void)
 {
-    const char *path = write_tmp("salib.csv",
-                                 "\xEF\xBB\xBF\"buyers.count\",dispute.p_amend,sim.name\r\n"
-                                 "1000,0.3,plain\r\n"
-                                 "\"2000\",\"0.5\",\"a,b \"\"q\"\"\"\r\n"
-                                 "\r\n"
-                                 "3000,0.7,last\r\n");
+    const char *path =
+        write_tmp("salib.csv", "\xEF\xBB\xBF\"buyers.count\",dispute.p_amend,sim.name\r\n"
+                               "1000,0.3,plain\r\n"
+                               "\"2000\",\"0.5\",\"a,b \"\"q\"\"\"\r\n"
+                               "\r\n"
+                               "3000,0.7,last\r\n");
     ms_design d;
     ms_error err = {0};
     CU_ASSERT_EQUAL_FATAL(ms_design_read_csv(path, &d, &err), MS_OK);
@@ -358,10 +358,10 @@ static void expect_usage(ms_design_kind kind, const char *const *vary, int n, si
 static void test_bad_specs(void)
 {
     const char *v[][2] = {
-        {"a=", NULL},         {"=1,2", NULL},     {"a", NULL},        {"a=2:1:3", NULL},
-        {"a=x:2:3", NULL},    {"a=1:2:0", NULL},  {"a=1:2:1.5", NULL}, {"a=1,,2", NULL},
-        {"a=1,2,", NULL},     {"a=1:2", NULL}, /* grid needs lo:hi:n */
-        {"a=1:nan:3", NULL},  {"a=1:inf:3", NULL},
+        {"a=", NULL},        {"=1,2", NULL},      {"a", NULL},         {"a=2:1:3", NULL},
+        {"a=x:2:3", NULL},   {"a=1:2:0", NULL},   {"a=1:2:1.5", NULL}, {"a=1,,2", NULL},
+        {"a=1,2,", NULL},    {"a=1:2", NULL}, /* grid needs lo:hi:n */
+        {"a=1:nan:3", NULL}, {"a=1:inf:3", NULL},
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         expect_usage(MS_DESIGN_GRID, v[i], 1, 0, v[i][0]); /* key = the --vary text */

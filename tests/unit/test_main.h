@@ -32,10 +32,10 @@ static inline int ms_test_run_suite(const char *suite, const ms_test_case *cases
 }
 
 /* int main(void) running `suite` over the ms_test_case table `cases`. */
-#define MS_TEST_MAIN(suite, cases)                                                       \
-    int main(void)                                                                       \
-    {                                                                                    \
-        return ms_test_run_suite(suite, cases, sizeof cases / sizeof cases[0]);          \
+#define MS_TEST_MAIN(suite, cases)                                                                 \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        return ms_test_run_suite(suite, cases, sizeof cases / sizeof cases[0]);                    \
     }
 
 #endif
