@@ -220,13 +220,27 @@ ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
         }
     }
     ms_status st = MS_OK;
-    /* the old record goes first: from here until the new one is renamed
-     * (last), the directory says it holds no complete set */
-    if (s->record && unlink(s->record) != 0 && errno != ENOENT)
-        st = io_error(err, s->record, "cannot remove the old record");
-    if (st == MS_OK)
+    /* The old record goes first: from here until the new one is renamed
+     * (last), the directory says it holds no complete set. It is moved
+     * aside rather than deleted, so that a failure before any new file
+     * replaced an old one can put it back (the old set is then unchanged);
+     * the aside name is a temporary's, which the next run removes. */
+    char *aside =
+        s->record ? path_of(s->dir, ".", strrchr(s->record, '/') + 1, ".tmp-oldrec") : NULL;
+    int moved = 0;
+    struct stat old;
+    if (s->record && !aside)
+        st = ms_error_set(err, MS_ENOMEM, s->record, 0, "", "out of memory");
+    else if (!aside || lstat(s->record, &old) != 0)
+        ; /* no old record: nothing to move */
+    else if (rename(s->record, aside) == 0)
+        moved = 1;
+    else
+        st = io_error(err, s->record, "cannot move the old record aside");
+    if (moved)
         sync_dir(s->dir);
-    for (size_t i = 0; i < s->n_files && st == MS_OK; i++) {
+    size_t renamed = 0;
+    for (size_t i = 0; i < s->n_files && st == MS_OK; i++, renamed++) {
         if (rename(s->files[i].tmp, s->files[i].final) != 0) {
             st = io_error(err, s->files[i].final, "cannot rename into place");
             break;
@@ -234,6 +248,11 @@ ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
         free(s->files[i].tmp);
         s->files[i].tmp = NULL;
     }
+    if (moved && st != MS_OK && renamed == 0 && rename(aside, s->record) == 0)
+        moved = 0; /* nothing was replaced: the old set stands as it was */
+    if (moved)
+        unlink(aside);
+    free(aside);
     for (size_t i = 0; i < s->n_removals && st == MS_OK; i++)
         if (unlink(s->removals[i]) != 0 && errno != ENOENT)
             st = io_error(err, s->removals[i], "cannot remove stale file");
