@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketsim/calibrate.h"
 #include "cli.h"
+#include "marketsim/calibrate.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/runner.h"
 #include "marketsim/stats.h"

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "marketsim/atomic.h"
 #include "cli.h"
+#include "marketsim/atomic.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/sensitivity.h"
 #include "progress.h"
