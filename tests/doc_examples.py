@@ -13,8 +13,8 @@ marketsim from BUILD_DIR first on PATH, LC_ALL=C) and compares what each
 prints with its block.
 
 In an expected block, a line that is exactly "..." stands for any number
-of lines, and "[...]" inside a line for any text on that line: use them for
-what honestly varies (timings, the git commit). A fence preceded by the
+of lines (indented or not), and "[...]" inside a line for any text on
+that line: use them for what honestly varies (timings, the git commit). A fence preceded by the
 line "<!-- doc-test: skip -->" is not run (say in the text why).
 
     tests/doc_examples.py BUILD_DIR            check; exit 1 listing differences
@@ -76,7 +76,7 @@ def examples(lines):
 def pattern(expected):
     parts = []
     for line in expected:
-        if line == "...":
+        if line.strip() == "...":
             parts.append("(?:[^\n]*\n)*?")
         else:
             parts.append(".*".join(re.escape(p) for p in line.split("[...]")) + "\n")
