@@ -76,7 +76,7 @@ typedef struct {
     int chosen_product, chosen_cloud; /* -1, -1 when deferred */
     int held_product, held_cloud;     /* the primary offer held when renewing; -1, -1
                                          for a new procurement */
-    int forced; /* 1: a forced migration's decision (a terminating rule) */
+    int forced;                       /* 1: a forced migration's decision (a terminating rule) */
 } ms_decision_record;
 
 typedef void (*ms_trace_fn)(void *ctx, const ms_decision_record *rec);

@@ -58,13 +58,13 @@ typedef enum {
 } ms_outcome;
 
 typedef enum {
-    MS_EXO_PRICE_CHANGE = 0, /* product (or all of a cloud's offers): price *= value */
-    MS_EXO_MODEL_RELEASE,    /* product quality += value (clamped to [0,1]) */
-    MS_EXO_PARTNERSHIP,      /* product becomes offered on cloud */
-    MS_EXO_OUTAGE,           /* cloud reliability penalty `value` for `duration` months */
-    MS_EXO_CAPACITY_SHOCK,   /* cloud capacity *= value for `duration` months */
+    MS_EXO_PRICE_CHANGE = 0,     /* product (or all of a cloud's offers): price *= value */
+    MS_EXO_MODEL_RELEASE,        /* product quality += value (clamped to [0,1]) */
+    MS_EXO_PARTNERSHIP,          /* product becomes offered on cloud */
+    MS_EXO_OUTAGE,               /* cloud reliability penalty `value` for `duration` months */
+    MS_EXO_CAPACITY_SHOCK,       /* cloud capacity *= value for `duration` months */
     MS_EXO_CLARIFYING_STATEMENT, /* legal uncertainty *= value from then on */
-    MS_EXO_LAUNCH,           /* product launches now (overrides launch_month) */
+    MS_EXO_LAUNCH,               /* product launches now (overrides launch_month) */
     MS_EXO_COUNT
 } ms_exo_type;
 
@@ -103,13 +103,13 @@ typedef struct {
 
 typedef struct {
     char id[MS_ID_LEN];
-    int vendor;             /* index into vendors */
+    int vendor; /* index into vendors */
     ms_product_class klass;
-    double quality;         /* [0,1] */
+    double quality;                      /* [0,1] */
     double packaging[MS_PACKAGING_DIMS]; /* [0,1] each */
-    double price;           /* price per unit of workload (index, 1 = market average) */
-    int launch_month;       /* offered from this month on */
-    uint32_t clouds;        /* bitmask of clouds it is offered on */
+    double price;     /* price per unit of workload (index, 1 = market average) */
+    int launch_month; /* offered from this month on */
+    uint32_t clouds;  /* bitmask of clouds it is offered on */
 } ms_product;
 
 /* One rule of a regime. A field equal to MS_ANY matches anything. Rules are
@@ -117,10 +117,10 @@ typedef struct {
 typedef struct {
     int vendor, klass, product, cloud;
     ms_offer_state state;
-    int route_cloud;     /* ROUTED: where model calls are served (index) */
-    double route_share;  /* ROUTED: share of spend that goes to route_cloud */
-    double route_penalty;/* ROUTED: utility penalty (latency, price) */
-    int terminate;       /* BLOCKED: contracts holding the offer end when the regime comes in */
+    int route_cloud;      /* ROUTED: where model calls are served (index) */
+    double route_share;   /* ROUTED: share of spend that goes to route_cloud */
+    double route_penalty; /* ROUTED: utility penalty (latency, price) */
+    int terminate;        /* BLOCKED: contracts holding the offer end when the regime comes in */
 } ms_rule;
 
 typedef struct {
@@ -137,15 +137,15 @@ typedef struct {
 typedef struct {
     int enabled;
     ms_outcome outcome;
-    double trigger_month;  /* LATENT -> THREAT */
-    int product;           /* the contested product (index) */
-    int cloud;             /* the contested cloud (index) */
+    double trigger_month; /* LATENT -> THREAT */
+    int product;          /* the contested product (index) */
+    int cloud;            /* the contested cloud (index) */
     /* branch probabilities */
-    double p_amend;        /* NEGOTIATION -> AMENDED, else FILED */
-    double p_pi_motion;    /* FILED: a preliminary-injunction motion is made */
-    double p_pi_grant;     /* the motion is granted */
-    double p_settle;       /* FILED -> SETTLED */
-    double p_trial;        /* FILED -> TRIAL; DISMISSED takes 1 - settle - trial */
+    double p_amend;          /* NEGOTIATION -> AMENDED, else FILED */
+    double p_pi_motion;      /* FILED: a preliminary-injunction motion is made */
+    double p_pi_grant;       /* the motion is granted */
+    double p_settle;         /* FILED -> SETTLED */
+    double p_trial;          /* FILED -> TRIAL; DISMISSED takes 1 - settle - trial */
     double p_plaintiff_wins; /* at trial */
     /* lognormal timings: medians in months, one log-sd for all */
     double negotiation_months; /* THREAT/NEGOTIATION -> AMENDED or FILED */
@@ -157,42 +157,41 @@ typedef struct {
     /* legal uncertainty on contested offers, per state */
     double sigma_threat, sigma_negotiation, sigma_filed, sigma_injunction;
     /* regime each terminal outcome switches to (MS_ANY = no switch) */
-    int regime_amended, regime_settled, regime_injunction, regime_plaintiff_wins,
-        regime_dismissed;
+    int regime_amended, regime_settled, regime_injunction, regime_plaintiff_wins, regime_dismissed;
 } ms_dispute;
 
 typedef struct {
     char id[MS_ID_LEN];
-    double share;          /* share of buyers; segments sum to 1 */
-    int regulated;         /* 0/1 */
-    double risk_aversion;  /* lambda_s */
-    double beta_packaging; /* bG_s */
-    double eval_months;    /* median evaluation time */
+    double share;                /* share of buyers; segments sum to 1 */
+    int regulated;               /* 0/1 */
+    double risk_aversion;        /* lambda_s */
+    double beta_packaging;       /* bG_s */
+    double eval_months;          /* median evaluation time */
     double authorization_months; /* extra delay (public sector), 0 otherwise */
-    double spend_median;   /* annual AI spend, $M (lognormal) */
+    double spend_median;         /* annual AI spend, $M (lognormal) */
     double spend_sigma;
-    int multihoming_cap;   /* m_s: max offers a buyer splits over */
-    double defer_utility;  /* u0_s */
-    double min_sla;        /* offers on clouds below this are infeasible */
+    int multihoming_cap;  /* m_s: max offers a buyer splits over */
+    double defer_utility; /* u0_s */
+    double min_sla;       /* offers on clouds below this are infeasible */
     double min_residency;
-    double growth;         /* budget growth per year (0.5 = +50 %/yr); 0 = fixed */
+    double growth; /* budget growth per year (0.5 = +50 %/yr); 0 = fixed */
 } ms_segment;
 
 typedef struct {
-    double beta_quality;   /* bQ */
-    double beta_price;     /* bP */
-    double beta_momentum;  /* bM */
-    double nest_scale;     /* mu in (0,1] */
-    double kappa;          /* defer utility lost per month deferred */
+    double beta_quality;                   /* bQ */
+    double beta_price;                     /* bP */
+    double beta_momentum;                  /* bM */
+    double nest_scale;                     /* mu in (0,1] */
+    double kappa;                          /* defer utility lost per month deferred */
     double switching_cost[MS_CLASS_COUNT]; /* utility, by product class */
-    double secondary_switch_factor; /* share of it a secondary offer pays on a new cloud */
-    double vendor_incumbency;       /* utility bonus for the primary vendor at renewal */
-    double diversification; /* multi-homing bonus per unit of sigma_bar */
-    double bass_p, bass_q;  /* per year */
+    double secondary_switch_factor;        /* share of it a secondary offer pays on a new cloud */
+    double vendor_incumbency;              /* utility bonus for the primary vendor at renewal */
+    double diversification;                /* multi-homing bonus per unit of sigma_bar */
+    double bass_p, bass_q;                 /* per year */
     double defer_review_months;
-    double eval_sigma;      /* log-sd of evaluation times */
+    double eval_sigma; /* log-sd of evaluation times */
     double regulated_eval_multiplier;
-    double term_months;     /* planned commitment term T_i */
+    double term_months;      /* planned commitment term T_i */
     double migration_months; /* a terminating rule ends contracts this long after the switch */
     double migration_cost;   /* utility a forced mover pays for leaving its home cloud */
 } ms_decision;
@@ -207,7 +206,7 @@ typedef struct {
 } ms_exo_event;
 
 typedef struct {
-    char name[64];        /* scenario name (defaults to the file's base name) */
+    char name[64]; /* scenario name (defaults to the file's base name) */
     uint64_t seed;
     int horizon_months;
     int replications;
@@ -220,7 +219,7 @@ typedef struct {
     ms_regime regimes[MS_MAX_REGIMES];
     ms_schedule_entry schedule[MS_MAX_SCHEDULE]; /* sorted by month */
     ms_exo_event events[MS_MAX_EVENTS];          /* sorted by month */
-    int initial_regime;   /* regime in force at month 0 */
+    int initial_regime;                          /* regime in force at month 0 */
 
     int64_t buyer_count;
     double initial_adoption;
@@ -235,8 +234,8 @@ typedef struct {
  * ms_scenario_destroy) and MS_OK is returned. On failure *out is NULL,
  * every problem found is in errs (FILE:LINE: KEY: message) and MS_ECONFIG
  * (or MS_EIO, MS_ENOMEM) is returned. No global state. */
-ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets,
-                           ms_scenario **out, ms_errors *errs);
+ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets, ms_scenario **out,
+                           ms_errors *errs);
 /* The same from a string; `name` stands for the file in messages, and
  * @include paths resolve relative to `include_dir` (NULL = cwd). */
 ms_status ms_scenario_load_string(const char *text, const char *name, const char *include_dir,

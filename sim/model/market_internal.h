@@ -171,7 +171,7 @@ typedef struct mk_market {
     int cap_month;
     int64_t seg_decisions[MS_MAX_SEGMENTS], seg_deferrals[MS_MAX_SEGMENTS];
     int64_t cloud_switches, vendor_switches;
-    int64_t forced_moves; /* forced decisions (terminated primary offers) */
+    int64_t forced_moves;  /* forced decisions (terminated primary offers) */
     double adopted_months; /* sum over months of adopted buyers */
 
     /* month buckets of future buyer events */

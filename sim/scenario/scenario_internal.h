@@ -53,7 +53,13 @@ enum {
     MS_KIND_COUNT
 };
 /* Enum choice tables, for ENUM keys (aux field). */
-enum { MS_CHOICE_CLASS, MS_CHOICE_STATE, MS_CHOICE_OUTCOME, MS_CHOICE_EXO, MS_CHOICE_DISPUTE_EVENT };
+enum {
+    MS_CHOICE_CLASS,
+    MS_CHOICE_STATE,
+    MS_CHOICE_OUTCOME,
+    MS_CHOICE_EXO,
+    MS_CHOICE_DISPUTE_EVENT
+};
 
 #define MS_SCHEMA_WILD 1u /* "*" means any (MS_ANY) */
 #define MS_SCHEMA_NONE 2u /* "" means none (MS_ANY) */

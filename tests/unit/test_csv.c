@@ -253,10 +253,11 @@ static void test_results_rows(void)
     rec.held_cloud = 1;
     rec.forced = 1;
     ms_results_format_decision(&bufs[MS_RESULTS_DECISIONS], sc, 0, &rec);
-    CU_ASSERT_STRING_EQUAL(ms_buf_cstr(&bufs[MS_RESULTS_DECISIONS]),
-                           "tiny,0,1.5,42,finance,0.1,"
-                           "\"frontier@aws:1.235(-0.4s,-0.2u);frontier@azure:-0.5(0s,0u)\",defer,,0\n"
-                           "tiny,0,1.5,42,finance,0.1,,frontier@?,frontier@azure,1\n");
+    CU_ASSERT_STRING_EQUAL(
+        ms_buf_cstr(&bufs[MS_RESULTS_DECISIONS]),
+        "tiny,0,1.5,42,finance,0.1,"
+        "\"frontier@aws:1.235(-0.4s,-0.2u);frontier@azure:-0.5(0s,0u)\",defer,,0\n"
+        "tiny,0,1.5,42,finance,0.1,,frontier@?,frontier@azure,1\n");
     for (int f = 0; f < MS_RESULTS_COUNT; f++)
         ms_buf_fini(&bufs[f]);
     free(sc);
