@@ -210,6 +210,16 @@ static void sync_dir(const char *dir)
     }
 }
 
+/* Unlinks the files a set replaces with nothing (e.g. an earlier run's
+ * decisions.csv); a file already gone is fine. */
+static ms_status remove_stale(ms_atomic_set *s, ms_error *err)
+{
+    for (size_t i = 0; i < s->n_removals; i++)
+        if (unlink(s->removals[i]) != 0 && errno != ENOENT)
+            return io_error(err, s->removals[i], "cannot remove stale file");
+    return MS_OK;
+}
+
 ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
 {
     for (size_t i = 0; i < s->n_files; i++) {
@@ -240,7 +250,15 @@ ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
     if (moved)
         sync_dir(s->dir);
     size_t renamed = 0;
+    int removed = 0;
     for (size_t i = 0; i < s->n_files && st == MS_OK; i++, renamed++) {
+        /* Stale files go before the new record appears: a kill between
+         * the two must not leave a new record beside an old file. */
+        if (!removed && s->record && strcmp(s->files[i].final, s->record) == 0) {
+            removed = 1;
+            if ((st = remove_stale(s, err)) != MS_OK)
+                break;
+        }
         if (rename(s->files[i].tmp, s->files[i].final) != 0) {
             st = io_error(err, s->files[i].final, "cannot rename into place");
             break;
@@ -253,9 +271,8 @@ ms_status ms_atomic_set_commit(ms_atomic_set *s, ms_error *err)
     if (moved)
         unlink(aside);
     free(aside);
-    for (size_t i = 0; i < s->n_removals && st == MS_OK; i++)
-        if (unlink(s->removals[i]) != 0 && errno != ENOENT)
-            st = io_error(err, s->removals[i], "cannot remove stale file");
+    if (!removed && st == MS_OK)
+        st = remove_stale(s, err);
     if (st == MS_OK) {
         sync_dir(s->dir);
         free_set(s); /* keeps the directories: they now hold results */
