@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # quickstart.sh - what the README's two quick-start commands run.
 #
-#   bash scripts/quickstart.sh run    install what is missing, build, run the default scenario
+#   bash scripts/quickstart.sh run    install what is missing, build, run the default scenario,
+#                                     draw its figures and report (analysis/plot.py, report.py)
 #   bash scripts/quickstart.sh test   install what is missing, build, run the whole test suite
 #
 # Packages come from Debian's archive (apt-get, through sudo when not root).
@@ -16,8 +17,15 @@ PACKAGES="build-essential cmake pkg-config libgsl-dev libconfig-dev libcunit1-de
 # the test suite also checks the join script and JSON progress (python3)
 # and output under a decimal-comma locale (locales: localedef's data);
 # test_harden runs scripts/parallel_sweep.sh under GNU parallel (parallel)
-# and the permission checks as nobody through setpriv (util-linux)
-TEST_PACKAGES="python3 locales parallel util-linux strace"
+# and the permission checks as nobody through setpriv (util-linux);
+# the figures: Debian's python3 with matplotlib, pandas and scipy (analysis/)
+# and gnuplot for analysis/gnuplot/ (gnuplot-nox: no X needed)
+PLOT_PACKAGES="python3 python3-matplotlib python3-pandas python3-scipy gnuplot-nox"
+TEST_PACKAGES="python3 locales parallel util-linux strace $PLOT_PACKAGES"
+# Debian's interpreter, which has those packages; the first python3 on
+# PATH can be another one (pyenv, a virtualenv) without them
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
 
 install_missing() {
     local missing=()
@@ -40,10 +48,14 @@ build() {
 
 case "${1:-}" in
 run)
+    PACKAGES="$PACKAGES $PLOT_PACKAGES"
     install_missing
     build
     "$BUILD_DIR/marketsim" run scenarios/frontier_dispute.cfg -j "$(nproc)" -o out/frontier_dispute
     echo "quickstart: CSVs are in out/frontier_dispute/ (columns: docs/outputs.md)"
+    echo "quickstart: figures (docs/plots.md):"
+    "$PYTHON" analysis/plot.py out/frontier_dispute -o out/frontier_dispute/plots
+    "$PYTHON" analysis/report.py out/frontier_dispute -o out/frontier_dispute/report.html
     ;;
 test)
     PACKAGES="$PACKAGES $TEST_PACKAGES"
