@@ -33,12 +33,16 @@ do for [i=1:nk * (H + 1)] { S[i] = 0; Q[i] = 0; N[i] = 0 }
 stats f using (i = (idx(strcol(keycol)) - 1) * (H + 1) + int(column('month')) + 1, \
                v = val(0), S[i] = S[i] + v, Q[i] = Q[i] + v * v, N[i] = N[i] + 1, 0) nooutput
 
-# Student-t 0.975 quantile with df degrees of freedom, by bisection on
-# P(|T| > t) = I_{df/(df+t^2)}(df/2, 1/2) (gnuplot has ibeta, no inverse)
+# Student-t 0.975 quantile with df degrees of freedom: below 30, bisection
+# on P(|T| > t) = I_{df/(df+t^2)}(df/2, 1/2) (gnuplot has ibeta, no
+# inverse, and ibeta fails for large df); from 30 on, the Cornish-Fisher
+# expansion around z = 1.959964 (error < 1e-5 there)
 tlo = 0.; thi = 1000.
 df = R - 1
-if (df >= 1) { do for [it=1:80] { tm = (tlo + thi) / 2; if (ibeta(df / 2., 0.5, df / (df + tm * tm)) > 0.05) { tlo = tm } else { thi = tm } } }
-t975 = (tlo + thi) / 2
+if (df >= 1 && df < 30) { do for [it=1:80] { tm = (tlo + thi) / 2; if (ibeta(df / 2., 0.5, df / (df + tm * tm)) > 0.05) { tlo = tm } else { thi = tm } } }
+z = 1.959963985
+t975 = df >= 30 ? z + (z**3 + z) / (4. * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96. * df**2) \
+                   + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384. * df**3) : (tlo + thi) / 2
 cell(c, m) = (c - 1) * (H + 1) + int(m) + 1
 mean(c, m) = N[cell(c, m)] > 0 ? S[cell(c, m)] / N[cell(c, m)] : NaN
 var(c, m) = N[cell(c, m)] > 1 ? (Q[cell(c, m)] - S[cell(c, m)]**2 / N[cell(c, m)]) / (N[cell(c, m)] - 1) : NaN

@@ -109,7 +109,10 @@ class Run:
                         ("segments_by_month", self.segment_rates()),
                         ("event_times", self.event_times())):
             if t is not None:
-                out[name] = t.drop(columns=["std"], errors="ignore").rename(columns=ren)
+                t = t.drop(columns=["std"], errors="ignore").rename(columns=ren)
+                if "n" in t.columns:  # n last, as in summary.csv
+                    t = t[[c for c in t.columns if c != "n"] + ["n"]]
+                out[name] = t
         return out
 
 
