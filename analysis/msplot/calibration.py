@@ -93,7 +93,7 @@ def _fig_fit(c):
                         mec="black", ecolor="black", capsize=2,
                         label="target" if i == 0 else None)
         ax.set_yticks(y, labels, fontsize=7)
-        ax.invert_yaxis()
+        ax.set_ylim(len(y) - 0.5, -0.5)
         ax.set_title("targets over the whole run")
         ax.legend(fontsize=7, frameon=False)
     fig.suptitle(c.prov.title("targets against the simulated band"), fontsize=10)
@@ -108,14 +108,20 @@ def _fig_objective(c):
     fig, axes = grid(1 + len(c.keys), row_height=2.6, max_cols=2)
     ax = axes[0]
     obj = e["objective"].to_numpy(dtype=float)
-    ax.plot(e["eval"], obj, "o", ms=2.5, color="#999999", label="evaluation")
-    ax.plot(e["eval"], np.fmin.accumulate(obj), color="#D55E00", lw=1.5, label="best so far")
+    phase = e["phase"] if "phase" in e.columns else np.array(["search"] * len(e))
+    search = (phase == "search").to_numpy() if hasattr(phase, "to_numpy") else phase == "search"
+    ax.plot(e["eval"][search], obj[search], "o", ms=2.5, color="#999999", label="search")
+    if (~search).any():
+        ax.plot(e["eval"][~search], obj[~search], "x", ms=4, color="#0072B2",
+                label="standard-error steps")
+    ax.plot(e["eval"], np.fmin.accumulate(np.where(search, obj, np.inf)), color="#D55E00",
+            lw=1.5, label="best so far")
     if (obj > 0).all():
         ax.set_yscale("log")
     ax.set_xlabel("evaluation")
     ax.set_ylabel("objective (sum of squared z)")
     ax.legend(frameon=False)
-    best = int(np.nanargmin(obj))
+    best = int(np.nanargmin(np.where(search, obj, np.inf)))
     for ax, key in zip(axes[1:], c.keys):
         ax.plot(e["eval"], e[key], color="#0072B2", lw=1)
         ax.axhline(e[key].iloc[best], color="#D55E00", lw=0.8, ls="--")
@@ -135,12 +141,17 @@ def _fig_params(c):
     pos = (p["value"] - p["lo"]).to_numpy() / span
     err = 1.96 * p["se"].to_numpy() / span
     ax.errorbar(pos, y, xerr=np.nan_to_num(err), fmt="o", color="#0072B2", capsize=3)
-    for i, r in enumerate(p.itertuples()):
-        flag = str(r.at_bound).strip().lower() not in ("0", "false", "", "no", "nan")
-        ax.annotate("%.4g +/- %.2g%s" % (r.value, 1.96 * r.se if np.isfinite(r.se) else np.nan,
-                                          "  AT BOUND" if flag else ""),
+    ident = p["identified"] if "identified" in p.columns else [1] * len(p)
+    for i, (r, idf) in enumerate(zip(p.itertuples(), ident)):
+        flags = []
+        if _true(r.at_bound):
+            flags.append("at bound")
+        if not _true(idf):
+            flags.append("not identified")
+        se = "+/- %.2g" % (1.96 * r.se) if np.isfinite(r.se) else "(no se)"
+        ax.annotate("%.4g %s%s" % (r.value, se, "  " + ", ".join(flags).upper() if flags else ""),
                     (pos[i], y[i]), xytext=(0, 7), textcoords="offset points", ha="center",
-                    fontsize=7, color="#D55E00" if flag else "black")
+                    fontsize=7, color="#D55E00" if flags else "black")
     ax.set_yticks(y, ["%s [%g, %g]" % (r.key, r.lo, r.hi) for r in p.itertuples()])
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(len(p) - 0.4, -0.6)
@@ -148,6 +159,10 @@ def _fig_params(c):
     ax.set_title(c.prov.title("fitted parameters"))
     return Figure("calibration_parameters", "each fitted value with its 95% interval inside "
                   "its bounds", finish(fig, c.prov))
+
+
+def _true(v):
+    return str(v).strip().lower() not in ("0", "false", "", "no", "nan")
 
 
 def figures(c):

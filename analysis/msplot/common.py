@@ -151,6 +151,20 @@ def _from_resolved(d, key):
     return m.group(1).rstrip("L") if m else None
 
 
+def _from_sides(d):
+    """The scenario name of a compare directory's sides (a/, b/ or one
+    directory per outcome), which hold the run files."""
+    try:
+        subs = sorted(e.path for e in os.scandir(d) if e.is_dir())
+    except OSError:
+        return None
+    for sub in subs:
+        name = _from_resolved(sub, "name")
+        if name:
+            return name
+    return None
+
+
 class Provenance:
     """Version, commit, seed, scenario, replications and command of an
     output directory, read from manifest.csv whatever its key style
@@ -169,7 +183,7 @@ class Provenance:
         self.version = ver or "unknown"
         self.commit = git or "unknown"
         self.seed = m.get("seed") or _from_resolved(d, "seed") or "unknown"
-        self.scenario = (m.get("scenario") or _from_resolved(d, "name")
+        self.scenario = (m.get("scenario") or _from_resolved(d, "name") or _from_sides(d)
                          or os.path.basename(os.path.normpath(d)))
         self.replications = m.get("replications") or _from_resolved(d, "replications") or "?"
         self.command = m.get("command", "")

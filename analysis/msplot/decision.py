@@ -109,6 +109,10 @@ class Outcomes:
         self.o = read_csv(os.path.join(d, "outcomes.csv"), OUTCOMES,
                           ["probability", "mean", "ci95_low", "ci95_high", "diff",
                            "diff_ci95_low", "diff_ci95_high", "n"])
+        # how the probabilities were found (exact or estimated), when told
+        pr = read_csv(os.path.join(d, "outcome_probabilities.csv"), ["outcome", "method"],
+                      optional=True)
+        self.method = "/".join(ordered(pr["method"].astype(str))) if pr is not None else ""
 
 
 def _outcome_fan(oc, metric):
@@ -126,6 +130,7 @@ def _outcome_fan(oc, metric):
         if np.isfinite(p):
             top.text(xi, p * 100 + 2, "%.0f%%" % (p * 100), ha="center", fontsize=7)
     top.set_ylabel("probability, %")
+    top.set_title("expected: the forced outcomes' total probability", fontsize=7, loc="right")
     top.set_ylim(0, 115)
     w = 0.8 / max(len(subjects), 1)
     for i, subj in enumerate(subjects):
@@ -141,7 +146,8 @@ def _outcome_fan(oc, metric):
     top.set_title(oc.prov.title("%s under each outcome" % label))
     return Figure("outcomes_" + metric, "%s under each dispute outcome with 95%% intervals, "
                   "and the outcomes' probabilities" % label,
-                  finish(fig, oc.prov, "whiskers: 95% CI over replications"))
+                  finish(fig, oc.prov, "whiskers: 95% CI over replications" +
+                         (" · probabilities: " + oc.method if oc.method else "")))
 
 
 class Sensitivity:
@@ -193,8 +199,11 @@ def _sens_figs(se):
 
 def _sobol_panel(ax, u):
     y = np.arange(len(u))
+    if u[["S1", "ST"]].isna().all().all():  # a metric that never varied
+        ax.text(0.5, 0.5, "undefined: no variance", transform=ax.transAxes, ha="center",
+                fontsize=8, color="#555555")
     for off, idx, col in ((-0.18, "S1", "#0072B2"), (0.18, "ST", "#E69F00")):
-        v = u[idx].to_numpy()
+        v = np.nan_to_num(u[idx].to_numpy(dtype=float))
         ax.barh(y + off, v, height=0.34, color=col, label=idx)
         ax.errorbar(v, y + off, xerr=_err(v, u[idx + "_ci95_low"].to_numpy(),
                                           u[idx + "_ci95_high"].to_numpy()),
@@ -206,8 +215,8 @@ def _sobol_panel(ax, u):
 
 
 def _morris_panel(ax, u, k):
-    m = u["mu_star"].to_numpy() * k
-    sg = u["sigma"].to_numpy() * k
+    m = np.nan_to_num(u["mu_star"].to_numpy(dtype=float)) * k
+    sg = np.nan_to_num(u["sigma"].to_numpy(dtype=float)) * k
     ax.errorbar(m, sg, xerr=_err(m, u["mu_star_ci95_low"].to_numpy() * k,
                                  u["mu_star_ci95_high"].to_numpy() * k),
                 fmt="o", ms=4, color="#0072B2", ecolor="#888888", capsize=2)

@@ -6,10 +6,8 @@
 # bad input (no outputs, a missing column, a missing Python package) as
 # one line and exit 2.
 #
-# Runs and sweeps are real outputs of this marketsim. compare, the outcome
-# fan, sensitivity and calibration are drawn from the small fixtures in
-# tests/analysis/fixtures/ (their documented columns), and also from real
-# outputs once the marketsim under test has those commands.
+# Every figure kind is drawn from small real outputs of run, sweep,
+# compare (both forms), sensitivity (sobol and morris) and calibrate.
 # Rendering the report in headless Chromium is .ci/run's stage 6
 # (tests/ci/report_chromium.sh), which installs chromium.
 set -u
@@ -27,7 +25,6 @@ PY=/usr/bin/python3
 PLOT="$PY $SRC/analysis/plot.py"
 REPORT="$PY $SRC/analysis/report.py"
 CHECK="$PY $SRC/tests/analysis/check_outputs.py"
-FIX=$SRC/tests/analysis/fixtures
 S=$SRC/scenarios/frontier_dispute.cfg
 
 # shellcheck source=lib.sh
@@ -65,7 +62,6 @@ bad2() {
 
 # ---- small real outputs ----
 "$M" run "$S" --set buyers.count=300 -r 3 -q -o run || exit 1
-"$M" run "$SRC/scenarios/history_2025_2026.cfg" --set buyers.count=300 -r 2 -q -o hist || exit 1
 "$M" sweep "$S" --set buyers.count=200 --vary dispute.p_amend=0.2:0.8:3 -r 2 -q -o sw1 || exit 1
 "$M" sweep "$S" --set buyers.count=200 --vary dispute.p_amend=0.2,0.8 \
     --vary buyers.count=100:300:2 -r 2 -q -o sw2 || exit 1
@@ -78,52 +74,38 @@ RUNFIGS="cloud_shares.png vendor_shares.png segments.png outcomes.png events.png
 check "run: the five run figures, decoded and not blank" drawn run run/plots $RUNFIGS
 check "run: the paths printed are the files written" \
     cmp <(ls run/plots/*.png | sort) <(sort "$T/paths")
-ONLY=cloud_shares,vendor_shares check "history run (regime switches, launches): share figures" drawn hist hist/plots cloud_shares.png vendor_shares.png
 check "sweep, one key: a figure per metric" drawn sw1 p1 sweep_final_share_spend.png \
     sweep_vendor_share_spend.png sweep_adoption_rate.png sweep_outcome_probability.png
 ONLY=sweep_final_share_spend check "sweep, a key with words: points with whiskers" drawn swcat pc sweep_final_share_spend.png
 ONLY=sweep_final_share_spend,sweep_outcome_probability check "sweep, two keys (grid): heat maps" drawn sw2 p2 sweep_final_share_spend.png
 ONLY=sweep_vendor_share_spend check "sweep, three keys (lhs): small multiples" drawn sw3 p3 sweep_vendor_share_spend.png
-check "compare fixture: by month and final" drawn "$FIX/compare" pcmp \
+# ---- compare, the outcome fan, sensitivity, calibration ----
+"$M" compare "$S" --set buyers.count=200 --set-b dispute.outcome=injunction -r 3 -q -o cmp || exit 1
+"$M" compare "$S" --set buyers.count=200 --outcomes amended,injunction -r 3 -q -o fan || exit 1
+"$M" sensitivity "$S" --method sobol -n 8 --set buyers.count=100 -r 2 --bootstrap 100 \
+    --vary dispute.p_amend=0.1:0.9 --vary clouds.aws.price_index=0.8:1.2 -q -o sob || exit 1
+"$M" sensitivity "$S" --method morris -n 4 --set buyers.count=100 -r 2 --bootstrap 100 \
+    --vary dispute.p_amend=0.1:0.9 --vary clouds.aws.price_index=0.8:1.2 -q -o mor || exit 1
+"$M" calibrate "$S" --targets "$SRC/scenarios/targets/example.csv" --fit dispute.p_amend=0.1:0.9 \
+    --set buyers.count=200 -r 2 --max-evals 6 --holdout-after 12 -q -o cal || exit 1
+check "compare: differences by month and final differences" drawn cmp pcmp \
     compare_share_spend_by_month.png compare_vendor_share_spend_by_month.png \
     compare_adoption_rate_by_month.png compare_final.png
-check "outcome fan fixture" drawn "$FIX/outcomes" pout outcomes_final_share_spend.png \
+check "outcome fan: shares under each outcome" drawn fan pout outcomes_final_share_spend.png \
     outcomes_vendor_share_spend.png
-check "sensitivity fixture: Sobol bars" drawn "$FIX/sensitivity_sobol" psob \
+ONLY='sensitivity_*' check "sensitivity (saltelli sweep): Sobol S1 and ST bars" drawn sob psob \
     sensitivity_sobol_final_share_spend.png sensitivity_sobol_vendor_share_spend.png
-check "sensitivity fixture: Morris mu* against sigma" drawn "$FIX/sensitivity_morris" pmor \
-    sensitivity_morris_final_share_spend.png
-check "calibration fixture: fit, objective, parameters" drawn "$FIX/calibration" pcal \
+ONLY='sensitivity_morris_final*,sweep_final_share_spend' \
+    check "sensitivity (morris sweep): mu* against sigma, and the sweep's own figures" drawn mor pmor \
+    sensitivity_morris_final_share_spend.png sweep_final_share_spend.png
+check "calibration: fit (monthly and whole-run targets), objective, parameters" drawn cal pcal \
     calibration_fit.png calibration_objective.png calibration_parameters.png
-
-# ---- real outputs of the newer commands, when this marketsim has them ----
-if "$M" help compare >/dev/null 2>&1; then
-    "$M" compare "$S" --set buyers.count=200 --set-b dispute.outcome=injunction -r 3 -q -o cmp
-    check "compare (real): by month and final" drawn cmp rcmp compare_final.png \
-        compare_share_spend_by_month.png
-    "$M" compare "$S" --set buyers.count=200 --outcomes amended,injunction -r 3 -q -o fan
-    check "outcome fan (real)" drawn fan rfan outcomes_final_share_spend.png
-fi
-if "$M" help sensitivity >/dev/null 2>&1; then
-    "$M" sensitivity "$S" --method sobol -n 8 --set buyers.count=100 --set sim.replications=1 \
-        --vary dispute.p_amend=0.1:0.9 --vary clouds.aws.price_index=0.8:1.2 -q -o sob
-    check "sensitivity (real): Sobol" drawn sob rsob sensitivity_sobol_final_share_spend.png
-fi
-if "$M" help calibrate >/dev/null 2>&1; then
-    printf 'month,metric,subject,value,se\n12,share_spend,aws,0.3,0.05\n24,share_spend,aws,0.3,0.05\n' >targets.csv
-    "$M" calibrate "$S" --targets targets.csv --fit dispute.p_amend=0.1:0.9 --set buyers.count=200 \
-        -r 2 --max-evals 6 --holdout-after 12 -q -o cal
-    check "calibration (real)" drawn cal rcal calibration_fit.png calibration_objective.png
-fi
 
 # ---- other formats, tables ----
 $PLOT run -o svg --format svg >"$T/paths" 2>&1
 # shellcheck disable=SC2046
 check "run as SVG: five files, each parses as XML" eval '[ "$(grep -c "\.svg$" "$T/paths")" -eq 5 ] && $CHECK $(cat "$T/paths")'
-$PLOT sw2 -o svg2 --format svg --only 'sweep_final_*' >"$T/paths" 2>&1
-# shellcheck disable=SC2046
-check "sweep as SVG: every file parses as XML" $CHECK $(cat "$T/paths")
-$PLOT "$FIX/calibration" -o pdf --format pdf >"$T/paths" 2>&1
+$PLOT cal -o pdf --format pdf >"$T/paths" 2>&1
 # shellcheck disable=SC2046
 check "calibration as PDF" $CHECK $(cat "$T/paths")
 $PLOT run -o tab --tables -q
@@ -145,13 +127,15 @@ EOF
 
 # ---- the report (one figure of each kind keeps it quick) ----
 REPONLY='cloud*,segments,sweep_final_share_spend,compare_final,outcomes_final*,sensitivity_sobol_final*,calibration_*'
-for d in run sw2 "$FIX/compare" "$FIX/outcomes" "$FIX/sensitivity_sobol" "$FIX/calibration"; do
+for d in run cmp fan sob cal; do
     n=$(basename "$d")
     check "report.py $n: parses, no http(s), inline SVG" \
         eval "$REPORT '$d' -o rep_$n.html --only '$REPONLY' >/dev/null && $CHECK rep_$n.html"
 done
 check "report: provenance (seed, commit, command) and the summary table" \
     eval 'grep -q 20260301 rep_run.html && grep -q "$(awk -F, '"'"'$1=="git"{print $2}'"'"' run/manifest.csv)" rep_run.html && grep -q "marketsim run" rep_run.html && grep -q "final share of AI spend" rep_run.html'
+check "report of compare: the scenario's name from the sides' resolved configs" \
+    grep -q 'marketsim report: frontier_dispute' rep_cmp.html
 check "report: the same bytes twice (no dates, fixed ids)" \
     eval "$REPORT run -o rep_run2.html --only '$REPONLY' >/dev/null && cmp rep_run.html rep_run2.html"
 
@@ -161,7 +145,7 @@ for gp in shares adoption; do
         eval "gnuplot -e \"dir='run'\" '$SRC/analysis/gnuplot/$gp.gp' 2>/dev/null && $CHECK run/plots/${gp/shares/cloud_shares}_gnuplot.png"
 done
 check "gnuplot shares.gp out= names the file" \
-    eval "gnuplot -e \"dir='hist'; out='g.png'\" '$SRC/analysis/gnuplot/shares.gp' 2>/dev/null && $CHECK g.png"
+    eval "gnuplot -e \"dir='run'; out='g.png'\" '$SRC/analysis/gnuplot/shares.gp' 2>/dev/null && $CHECK g.png"
 mkdir empty
 check "gnuplot on a directory without outputs: exit 2" \
     eval "gnuplot -e \"dir='empty'\" '$SRC/analysis/gnuplot/shares.gp' 2>/dev/null; [ \$? -eq 2 ]"
@@ -186,7 +170,7 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean") c = i }
     { s = ""; for (i = 1; i <= NF; i++) if (i != c) s = s (s == "" ? "" : ",") $i; print s }' \
     sw1/sweep_summary.csv >sweepnocol/sweep_summary.csv
 check "sweep_summary.csv without mean" bad2 "missing column 'mean'" $PLOT sweepnocol
-cut -d, -f1-9,11- "$FIX/calibration/fit.csv" >fixnocol/fit.csv
+cut -d, -f1-9,11- cal/fit.csv >fixnocol/fit.csv
 check "fit.csv without set" bad2 "fit.csv: missing column 'set'" $REPORT fixnocol
 : >empty/market.csv
 check "an empty market.csv" bad2 "empty file" $PLOT empty
