@@ -3,9 +3,9 @@
 # scenario (200 buyers, 12 months, -r 1, a grid over one key), and their
 # ratio. The sweep streams rows in task order, so memory should not grow
 # with the task count (target: the ratio within 2x). Also prints the time
-# per task: for tasks this small it is mostly the two scenario loads per
-# point (the up-front check of every point and the task's own load; see
-# docs/sweeps.md, "Performance").
+# per task: for tasks this small it is what a point costs beyond its
+# simulation (patching the once-loaded scenario, the month-0 tables, the
+# rows; tests/bench/sweep_overhead.sh measures it against a large task).
 #
 # usage: tests/bench/sweep_memory.sh [BUILD_DIR] [SCENARIO]
 # Prints figures; asserts nothing about time.
