@@ -1,4 +1,5 @@
-/* test_stylized.c - MODEL.md's nine stylized facts, one test each.
+/* test_stylized.c - the nine stylized facts of docs/model.md ("Stylized facts and their tests"),
+ * one test each.
  *
  * Each test runs small versions of the fixture world (model_fixture.h:
  * 2,000-5,000 buyers, 60 months) over several replications, compares
