@@ -6,31 +6,30 @@
  * DIR is created; a failure or an interrupt during the search leaves DIR
  * as it was (the outputs are one atomic set, written at the end).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "marketsim/calibrate.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/runner.h"
 #include "marketsim/stats.h"
+#include "options.h"
 #include "progress.h"
 
 #define CMD "calibrate"
-#define MAX_SETS 256
 #define DEFAULT_MAX_EVALS 400
 #define DEFAULT_TOLERANCE 1e-2
 
 typedef struct {
-    const char *path, *targets, *out_dir;
+    const char *path, *targets;
+    ms_cli_common c; /* -o -r -s -j --set -q */
     const char *fit[MS_CALIB_MAX_PARAMS];
-    const char *sets[MAX_SETS + 1]; /* + the seed */
-    int n_fit, n_sets, quiet, seed_set, reps_set;
-    uint64_t reps, seed, threads, max_evals, holdout;
+    const char **sets; /* --set, then -s as sim.seed */
+    int n_fit, n_sets;
+    uint64_t reps, seed, max_evals, holdout;
     int holdout_set;
 } cal_args;
 
@@ -39,125 +38,100 @@ typedef struct {
     char label[64];
 } cal_progress;
 
-static void usage(FILE *out)
-{
-    fputs("usage: marketsim calibrate SCENARIO.cfg --targets TARGETS.csv --fit KEY=lo:hi\n"
-          "                           [--fit KEY=lo:hi]... -o DIR [-r REPS] [-s SEED]\n"
-          "                           [-j THREADS] [--max-evals N] [--holdout-after MONTH]\n"
-          "                           [--set KEY=VALUE]... [--quiet]\n\n"
-          "Fits float keys of the scenario to observed figures: minimises\n"
-          "sum ((simulated mean - value) / se)^2 over the targets with GSL's Nelder-Mead\n"
-          "simplex, every evaluation running REPS replications with the same seeds, then\n"
-          "estimates standard errors from the Jacobian at the optimum. Writes\n"
-          "calibration.csv, parameters.csv, fit.csv, calibrated.cfg and manifest.csv into\n"
-          "DIR (docs/calibration.md).\n\n"
-          "  --targets FILE        CSV: month,metric,subject,value,se[,source]; an empty month\n"
-          "                        targets a summary.csv metric over the run\n"
-          "  --fit KEY=lo:hi       a float key to fit within [lo, hi] (repeatable, up to 16)\n"
-          "  -o, --output DIR      output directory (required)\n"
-          "  -r REPS               replications per evaluation (default: sim.replications)\n"
-          "  -s SEED               master seed (overrides sim.seed)\n"
-          "  -j THREADS            worker threads (same bytes for any count)\n"
-          "  --max-evals N         evaluations of the search (default 400; the standard\n"
-          "                        errors add 2 per fitted key)\n"
-          "  --holdout-after M     keep targets after month M out of the fit and report\n"
-          "                        them as holdout\n"
-          "  --set KEY=VALUE       override a scenario key (repeatable)\n"
-          "  -q, --quiet           no table on stdout, no progress on stderr\n\n"
-          "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
-          "(nothing is written unless the calibration completes).\n",
-          out);
-}
+enum { OPT_TARGETS = MS_OPT_OWN, OPT_FIT, OPT_MAXEVALS, OPT_HOLDOUT };
 
-enum { OPT_TARGETS = 256, OPT_FIT, OPT_MAXEVALS, OPT_HOLDOUT, OPT_SET };
+static const ms_cli_opt options[] = {
+    {OPT_TARGETS, "targets", 0, "FILE",
+     "CSV: month,metric,subject,value,se[,source]; an empty month\n"
+     "targets a summary.csv metric over the run"},
+    {OPT_FIT, "fit", 0, "KEY=lo:hi", "a float key to fit within [lo, hi] (repeatable, up to 16)"},
+    {.id = MS_OPT_OUTPUT, .help = "output directory (required)"},
+    {.id = MS_OPT_REPS, .help = "replications per evaluation (default: sim.replications)"},
+    {.id = MS_OPT_SEED},
+    {.id = MS_OPT_THREADS},
+    {OPT_MAXEVALS, "max-evals", 0, "N",
+     "evaluations of the search (default 400; the standard\n"
+     "errors add 2 per fitted key)"},
+    {OPT_HOLDOUT, "holdout-after", 0, "M",
+     "keep targets after month M out of the fit and report\n"
+     "them as holdout"},
+    {.id = MS_OPT_SET},
+    {.id = MS_OPT_QUIET, .help = "no table on stdout, no progress on stderr"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
 
-static int apply(cal_args *a, int c, const char *arg, const char *opt)
+static int apply(void *ctx, int id, const char *arg)
 {
-    switch (c) {
-    case 'o':
-        a->out_dir = arg;
-        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
-    case 'r':
-        a->reps_set = 1;
-        return ms_cli_parse_u64(CMD, "-r", arg, 1, 100000, &a->reps) ? MS_EXIT_USAGE : -1;
-    case 's':
-        a->seed_set = 1;
-        return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
-    case 'j':
-        return ms_cli_parse_u64(CMD, "-j", arg, 1, 1024, &a->threads) ? MS_EXIT_USAGE : -1;
-    case 'q':
-        a->quiet = 1;
-        return -1;
+    cal_args *a = ctx;
+    switch (id) {
     case OPT_TARGETS:
         a->targets = arg;
         return -1;
     case OPT_FIT:
         if (a->n_fit == MS_CALIB_MAX_PARAMS)
-            return ms_cli_usage_error(CMD, "--fit: at most %d keys", MS_CALIB_MAX_PARAMS);
+            return ms_cli_usage_error(CMD, "--fit: at most %d keys, got '%s' beyond them",
+                                      MS_CALIB_MAX_PARAMS, arg);
         a->fit[a->n_fit++] = arg;
         return -1;
     case OPT_MAXEVALS:
         return ms_cli_parse_u64(CMD, "--max-evals", arg, 1, 10000000, &a->max_evals) ? MS_EXIT_USAGE
                                                                                      : -1;
-    case OPT_HOLDOUT:
+    default: /* OPT_HOLDOUT */
         a->holdout_set = 1;
         return ms_cli_parse_u64(CMD, "--holdout-after", arg, 0, 1000000, &a->holdout)
                    ? MS_EXIT_USAGE
                    : -1;
-    case OPT_SET:
-        if (a->n_sets == MAX_SETS)
-            return ms_cli_usage_error(CMD, "too many --set options");
-        a->sets[a->n_sets++] = arg;
-        return -1;
-    case 'h':
-        usage(stdout);
-        return MS_EXIT_OK;
-    case ':':
-        return ms_cli_usage_error(CMD, "%s needs a value", opt);
-    default:
-        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim calibrate --help)", opt);
     }
 }
 
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis = "marketsim calibrate SCENARIO.cfg --targets TARGETS.csv --fit KEY=lo:hi\n"
+                "                           [--fit KEY=lo:hi]... -o DIR [-r REPS] [-s SEED]\n"
+                "                           [-j THREADS] [--max-evals N] [--holdout-after MONTH]\n"
+                "                           [--set KEY=VALUE]... [--quiet]",
+    .about = "Fits float keys of the scenario to observed figures: minimises\n"
+             "sum ((simulated mean - value) / se)^2 over the targets with GSL's Nelder-Mead\n"
+             "simplex, every evaluation running REPS replications with the same seeds, then\n"
+             "estimates standard errors from the Jacobian at the optimum. Writes\n"
+             "calibration.csv, parameters.csv, fit.csv, calibrated.cfg and manifest.csv into\n"
+             "DIR (docs/calibration.md).\n",
+    .opts = options,
+    .footer = "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
+              "(nothing is written unless the calibration completes).\n",
+    .operands = "SCENARIO.cfg",
+    .min_operands = 1,
+    .max_operands = 1,
+    .apply = apply,
+};
+
 static int parse_args(int argc, char **argv, cal_args *a)
 {
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"replications", required_argument, NULL, 'r'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"threads", required_argument, NULL, 'j'},
-                                         {"targets", required_argument, NULL, OPT_TARGETS},
-                                         {"fit", required_argument, NULL, OPT_FIT},
-                                         {"max-evals", required_argument, NULL, OPT_MAXEVALS},
-                                         {"holdout-after", required_argument, NULL, OPT_HOLDOUT},
-                                         {"set", required_argument, NULL, OPT_SET},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 0;
-    opterr = 0;
-    int c, rc = -1;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":o:r:s:j:qh", opts, NULL)) != -1)
-        rc = apply(a, c, optarg, argv[optind - 1]);
+    int first, rc = ms_cli_parse(&spec, argc, argv, &a->c, a, &first);
     if (rc >= 0)
         return rc;
-    if (optind >= argc)
-        return ms_cli_usage_error(CMD, "missing SCENARIO.cfg (see marketsim calibrate --help)");
-    if (optind + 1 < argc)
-        return ms_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind + 1]);
-    a->path = argv[optind];
+    a->path = argv[first];
     if (!a->targets)
         return ms_cli_usage_error(CMD, "--targets FILE is required");
     if (a->n_fit == 0)
         return ms_cli_usage_error(CMD, "give at least one --fit KEY=lo:hi");
-    if (!a->out_dir)
+    if (!a->c.out_dir)
         return ms_cli_usage_error(CMD, "-o DIR is required");
+    /* the base overrides: --set, and room for -s as sim.seed */
+    if (!(a->sets = calloc((size_t)a->c.n_sets + 1, sizeof *a->sets)))
+        return MS_EXIT_FAIL;
+    memcpy(a->sets, a->c.sets, (size_t)a->c.n_sets * sizeof *a->sets);
+    a->n_sets = a->c.n_sets;
+    a->reps = a->c.reps;
+    a->seed = a->c.seed;
     return -1;
 }
 
 /* The base overrides: --set, then -s as sim.seed. */
 static int load_base(cal_args *a, ms_scenario **sc, char *seed_text, size_t cap)
 {
-    if (a->seed_set) {
+    if (a->c.seed_set) {
         snprintf(seed_text, cap, "sim.seed=%" PRIu64, a->seed);
         a->sets[a->n_sets++] = seed_text;
     }
@@ -167,9 +141,9 @@ static int load_base(cal_args *a, ms_scenario **sc, char *seed_text, size_t cap)
         ms_errors_print(stderr, &errs);
         return MS_EXIT_USAGE;
     }
-    if (!a->seed_set)
+    if (!a->c.seed_set)
         a->seed = (*sc)->seed;
-    if (!a->reps_set)
+    if (!a->c.reps_set)
         a->reps = (uint64_t)(*sc)->replications;
     return -1;
 }
@@ -234,7 +208,7 @@ static void print_table(const cal_args *a, const ms_calib_config *cfg, const ms_
     printf("calibrate: %" PRIu64 " evaluations (%" PRIu64 " search%s, %" PRIu64
            " for standard errors) x %" PRIu32 " replications -> %s\n",
            r->evals, r->search_evals, r->converged ? ", converged" : ", stopped at --max-evals",
-           r->evals - r->search_evals, cfg->replications, a->out_dir);
+           r->evals - r->search_evals, cfg->replications, a->c.out_dir);
     printf("objective %.6g at the start, %.6g fitted", r->start_objective, r->objective);
     if (nh > 0)
         printf("; holdout %.6g", r->holdout_objective);
@@ -256,7 +230,7 @@ static int exit_for(ms_status st)
 static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
 {
     cal_progress pc;
-    ms_progress_init(&pc.bar, "calibrate", "evaluations", a->quiet);
+    ms_progress_init(&pc.bar, "calibrate", "evaluations", a->c.quiet);
     ms_exp_signals saved;
     ms_calib_config cfg = {.scenario_path = a->path,
                            .sets = a->sets,
@@ -266,7 +240,7 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
                            .n_params = a->n_fit,
                            .replications = (uint32_t)a->reps,
                            .seed = a->seed,
-                           .threads = (int)a->threads,
+                           .threads = (int)a->c.threads,
                            .max_evals = a->max_evals ? a->max_evals : DEFAULT_MAX_EVALS,
                            .tolerance = DEFAULT_TOLERANCE,
                            .progress = on_progress,
@@ -280,39 +254,47 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
     ms_dir_lock *lock = NULL; /* a second command into -o refuses */
     int busy = 0;             /* another command holds -o: a usage error, as for run */
     if (st == MS_OK)
-        busy = (st = ms_dir_lock_take(a->out_dir, NULL, &lock, &err)) == MS_EUSAGE;
+        busy = (st = ms_dir_lock_take(a->c.out_dir, NULL, &lock, &err)) == MS_EUSAGE;
     if (st == MS_OK)
-        st = ms_calib_write(a->out_dir, &cfg, &r, a->targets, a->holdout_set ? (int)a->holdout : -1,
-                            &err);
+        st = ms_calib_write(a->c.out_dir, &cfg, &r, a->targets,
+                            a->holdout_set ? (int)a->holdout : -1, &err);
     ms_dir_lock_release(lock);
     if (st == MS_EINTR)
         fprintf(stderr, "marketsim: calibrate: interrupted; nothing written\n");
     else if (st != MS_OK)
         ms_error_print(stderr, &err);
-    if (st == MS_OK && !a->quiet)
+    if (st == MS_OK && !a->c.quiet)
         print_table(a, &cfg, &r);
     ms_calib_result_fini(&r);
     return busy ? MS_EXIT_USAGE : exit_for(st);
+}
+
+/* Loads the scenario, reads the targets and --fit keys, then calibrates. */
+static int load_and_calibrate(cal_args *a)
+{
+    ms_scenario *sc = NULL;
+    char seed_text[48];
+    int rc = load_base(a, &sc, seed_text, sizeof seed_text);
+    if (rc >= 0)
+        return rc;
+    ms_calib_targets t = {0};
+    ms_calib_param params[MS_CALIB_MAX_PARAMS];
+    rc = read_inputs(a, sc, &t, params);
+    ms_scenario_destroy(sc);
+    if (rc < 0)
+        rc = calibrate(a, &t, params);
+    ms_calib_targets_fini(&t);
+    return rc;
 }
 
 int ms_cli_calibrate(int argc, char **argv)
 {
     cal_args a;
     memset(&a, 0, sizeof a);
-    a.threads = 1;
     int rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
-        return rc;
-    ms_scenario *sc = NULL;
-    char seed_text[48];
-    if ((rc = load_base(&a, &sc, seed_text, sizeof seed_text)) >= 0)
-        return rc;
-    ms_calib_targets t = {0};
-    ms_calib_param params[MS_CALIB_MAX_PARAMS];
-    rc = read_inputs(&a, sc, &t, params);
-    ms_scenario_destroy(sc);
     if (rc < 0)
-        rc = calibrate(&a, &t, params);
-    ms_calib_targets_fini(&t);
+        rc = load_and_calibrate(&a);
+    free(a.sets);
+    ms_cli_common_fini(&a.c);
     return rc;
 }

@@ -10,7 +10,6 @@
  * seed and replications (-s/-r, else side a's), which pairs them.
  * compare_report.c writes the tables and prints the stdout summary.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,35 +18,49 @@
 #include "marketsim/dirlock.h"
 #include "progress.h"
 
-static void usage(FILE *out)
-{
-    fputs("usage: marketsim compare A.cfg B.cfg [options] -o DIR\n"
-          "       marketsim compare SCENARIO.cfg --set-b KEY=VALUE [--set-b ...] [options] -o DIR\n"
-          "       marketsim compare SCENARIO.cfg --outcomes LIST [options] -o DIR\n\n"
-          "Runs the sides with the same seed and replications (common random numbers)\n"
-          "and reports per-replication (paired) differences b - a. With --outcomes, the\n"
-          "outcome fan: the scenario once per forced dispute outcome (LIST of amended,\n"
-          "settled, injunction, plaintiff_wins, dismissed, none, or `all`), plus the\n"
-          "stochastic scenario; differences are against the first outcome listed.\n\n"
-          "Writes DIR/a/ and DIR/b/ (or DIR/<outcome>/ and DIR/stochastic/): each side's\n"
-          "complete run files; compare.csv and compare_monthly.csv (or outcomes.csv and\n"
-          "outcome_probabilities.csv); manifest.csv (docs/outputs.md, docs/decisions.md).\n\n"
-          "  -o, --output DIR        output directory (required)\n"
-          "  -r, --replications N    replications (default: side a's sim.replications)\n"
-          "  -s, --seed SEED         master seed for every side (default: side a's)\n"
-          "  -j, --threads N         worker threads (default 1; same bytes for any N)\n"
-          "      --set KEY=VALUE     override a key on every side (repeatable)\n"
-          "      --set-b KEY=VALUE   then override a key on side b only (repeatable)\n"
-          "      --outcomes LIST     the outcome fan (comma-separated, or all)\n"
-          "      --target-ci M:S:H   add replications until the paired 95% half-width of\n"
-          "                          metric M, subject S is <= H (every side vs the first)\n"
-          "      --max-reps N        cap for --target-ci (default 1000)\n"
-          "  -q, --quiet             no table on stdout, no progress on stderr\n"
-          "  -h, --help              this help\n\n"
-          "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
-          "(nothing is written unless the comparison completes).\n",
-          out);
-}
+enum { OPT_SET_B = MS_OPT_OWN, OPT_OUTCOMES };
+
+static const ms_cli_opt options[] = {
+    {.id = MS_OPT_OUTPUT, .help = "output directory (required)"},
+    {.id = MS_OPT_REPS, .help = "replications (default: side a's sim.replications)"},
+    {.id = MS_OPT_SEED, .help = "master seed for every side (default: side a's)"},
+    {.id = MS_OPT_THREADS},
+    {.id = MS_OPT_SET, .help = "override a key on every side (repeatable)"},
+    {OPT_SET_B, "set-b", 0, "KEY=VALUE", "then override a key on side b only (repeatable)"},
+    {OPT_OUTCOMES, "outcomes", 0, "LIST", "the outcome fan (comma-separated, or all)"},
+    {.id = MS_OPT_TARGET_CI,
+     .help = "add replications until the paired 95% half-width of\n"
+             "metric M, subject S is <= H (every side vs the first)"},
+    {.id = MS_OPT_MAX_REPS},
+    {.id = MS_OPT_QUIET, .help = "no table on stdout, no progress on stderr"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
+
+static int apply(void *ctx, int id, const char *arg);
+
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis =
+        "marketsim compare A.cfg B.cfg [options] -o DIR\n"
+        "       marketsim compare SCENARIO.cfg --set-b KEY=VALUE [--set-b ...] [options] -o DIR\n"
+        "       marketsim compare SCENARIO.cfg --outcomes LIST [options] -o DIR",
+    .about = "Runs the sides with the same seed and replications (common random numbers)\n"
+             "and reports per-replication (paired) differences b - a. With --outcomes, the\n"
+             "outcome fan: the scenario once per forced dispute outcome (LIST of amended,\n"
+             "settled, injunction, plaintiff_wins, dismissed, none, or `all`), plus the\n"
+             "stochastic scenario; differences are against the first outcome listed.\n\n"
+             "Writes DIR/a/ and DIR/b/ (or DIR/<outcome>/ and DIR/stochastic/): each side's\n"
+             "complete run files; compare.csv and compare_monthly.csv (or outcomes.csv and\n"
+             "outcome_probabilities.csv); manifest.csv (docs/outputs.md, docs/decisions.md).\n",
+    .opts = options,
+    .footer = "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
+              "(nothing is written unless the comparison completes).\n",
+    .operands = "SCENARIO.cfg",
+    .min_operands = 1,
+    .max_operands = 2,
+    .apply = apply,
+};
 
 /* --outcomes LIST: names of ms_outcome_name, no repeats, or `all`. */
 static int parse_outcomes(cmp_args *a, const char *arg)
@@ -82,82 +95,22 @@ static int parse_outcomes(cmp_args *a, const char *arg)
     return -1;
 }
 
-static int parse_target(cmp_args *a, const char *arg)
+static int apply(void *ctx, int id, const char *arg)
 {
-    const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    if (!c1 || !c2 || c1 == arg || c2 == c1 + 1 || (size_t)(c1 - arg) >= sizeof a->target_metric ||
-        (size_t)(c2 - c1 - 1) >= sizeof a->target_subject)
-        return ms_cli_usage_error(CMD, "--target-ci: expected METRIC:SUBJECT:HALFWIDTH, got '%s'",
-                                  arg);
-    memcpy(a->target_metric, arg, (size_t)(c1 - arg));
-    memcpy(a->target_subject, c1 + 1, (size_t)(c2 - c1 - 1));
-    return ms_cli_parse_double(CMD, "--target-ci half-width", c2 + 1, 1e-300, 1e300, &a->halfwidth)
-               ? MS_EXIT_USAGE
-               : -1;
-}
-
-enum { OPT_SET = 256, OPT_SET_B, OPT_OUTCOMES, OPT_TARGET, OPT_MAXREPS };
-
-static int set_value(const char *arg, const char *flag, const char **list, int *n)
-{
-    if (!strchr(arg, '=') || arg[0] == '=')
-        return ms_cli_usage_error(CMD, "%s: '%s' is not KEY=VALUE", flag, arg);
-    list[(*n)++] = arg;
-    return -1;
-}
-
-static int apply(cmp_args *a, int c, const char *arg, const char *opt)
-{
-    switch (c) {
-    case 'o':
-        a->out_dir = arg;
-        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
-    case 'r':
-        a->reps_set = 1;
-        return ms_cli_parse_u64(CMD, "-r", arg, 1, MS_RUN_MAX_REPLICATIONS, &a->reps)
-                   ? MS_EXIT_USAGE
-                   : -1;
-    case 's':
-        a->seed_set = 1;
-        return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
-    case 'j':
-        return ms_cli_parse_u64(CMD, "-j", arg, 1, MS_RUN_MAX_THREADS, &a->threads) ? MS_EXIT_USAGE
-                                                                                    : -1;
-    case OPT_SET:
-        return set_value(arg, "--set", a->sets, &a->nsets);
-    case OPT_SET_B:
-        return set_value(arg, "--set-b", a->sets_b, &a->nsets_b);
-    case OPT_OUTCOMES:
+    cmp_args *a = ctx;
+    if (id == OPT_OUTCOMES) {
         a->fan = 1;
         return parse_outcomes(a, arg);
-    case OPT_TARGET:
-        return parse_target(a, arg);
-    case OPT_MAXREPS:
-        a->max_reps_set = 1;
-        return ms_cli_parse_u64(CMD, "--max-reps", arg, 2, MS_RUN_MAX_REPLICATIONS, &a->max_reps)
-                   ? MS_EXIT_USAGE
-                   : -1;
-    case 'q':
-        a->quiet = 1;
-        return -1;
-    case 'h':
-        usage(stdout);
-        return MS_EXIT_OK;
-    case ':':
-        return ms_cli_usage_error(CMD, "option '%s' needs a value (see --help)", opt);
-    default:
-        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim compare --help)", opt);
     }
+    if (ms_cli_opt_set(CMD, "--set-b", arg) >= 0)
+        return MS_EXIT_USAGE;
+    a->sets_b[a->nsets_b++] = arg;
+    return -1;
 }
 
 /* What the flags say together, before any file is read. */
 static int check_args(cmp_args *a, int npos)
 {
-    if (npos == 0)
-        return ms_cli_usage_error(CMD, "missing SCENARIO.cfg (see marketsim compare --help)");
-    if (npos > 2)
-        return ms_cli_usage_error(CMD, "expected A.cfg B.cfg or one SCENARIO.cfg, got %d files",
-                                  npos);
     if (npos == 2 && (a->nsets_b || a->fan))
         return ms_cli_usage_error(CMD, "%s takes one SCENARIO.cfg, not two",
                                   a->fan ? "--outcomes" : "--set-b");
@@ -166,12 +119,10 @@ static int check_args(cmp_args *a, int npos)
                                        "(or give A.cfg B.cfg)");
     if (a->nsets_b && a->fan)
         return ms_cli_usage_error(CMD, "--set-b and --outcomes exclude each other");
-    if (!a->out_dir)
+    if (!a->c.out_dir)
         return ms_cli_usage_error(CMD, "-o DIR is required");
-    if (a->max_reps_set && !(a->halfwidth > 0))
-        return ms_cli_usage_error(CMD, "--max-reps needs --target-ci");
-    for (int i = 0; a->fan && i < a->nsets; i++)
-        if (strncmp(a->sets[i], "dispute.outcome=", 16) == 0)
+    for (int i = 0; a->fan && i < a->c.n_sets; i++)
+        if (strncmp(a->c.sets[i], "dispute.outcome=", 16) == 0)
             return ms_cli_usage_error(CMD, "--set dispute.outcome: --outcomes sets the outcome of "
                                            "each side itself");
     return -1;
@@ -179,39 +130,17 @@ static int check_args(cmp_args *a, int npos)
 
 static int parse_args(int argc, char **argv, cmp_args *a)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, OPT_SET},
-        {"set-b", required_argument, NULL, OPT_SET_B},
-        {"outcomes", required_argument, NULL, OPT_OUTCOMES},
-        {"target-ci", required_argument, NULL, OPT_TARGET},
-        {"max-reps", required_argument, NULL, OPT_MAXREPS},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(a, 0, sizeof *a);
-    a->threads = 1;
-    a->max_reps = 1000;
-    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
     a->sets_b = calloc((size_t)argc + 1, sizeof *a->sets_b);
-    if (!a->sets || !a->sets_b)
+    if (!a->sets_b)
         return MS_EXIT_FAIL;
-    optind = 0; /* glibc: 0 re-initialises getopt fully */
-    opterr = 0;
-    int c, rc = -1;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":o:r:s:j:qh", longs, NULL)) != -1)
-        rc = apply(a, c, optarg, argv[optind - 1]);
+    int first, rc = ms_cli_parse(&spec, argc, argv, &a->c, a, &first);
+    if (rc < 0)
+        rc = check_args(a, argc - first);
     if (rc >= 0)
         return rc;
-    int npos = argc - optind;
-    if ((rc = check_args(a, npos)) >= 0)
-        return rc;
-    a->path_a = argv[optind];
-    a->path_b = npos == 2 ? argv[optind + 1] : NULL;
+    a->path_a = argv[first];
+    a->path_b = argc - first == 2 ? argv[first + 1] : NULL;
     return -1;
 }
 
@@ -246,7 +175,7 @@ static int load(const cmp_args *a, const char *path, ms_scenario **sc)
 {
     ms_errors errs;
     ms_errors_init(&errs);
-    ms_status st = ms_scenario_load(path, a->sets, a->nsets, sc, &errs);
+    ms_status st = ms_scenario_load(path, a->c.sets, a->c.n_sets, sc, &errs);
     return st == MS_OK ? -1 : load_failed(a, path, st, &errs);
 }
 
@@ -275,7 +204,7 @@ static int load_base(const cmp_args *a, cmp_sides *s)
 {
     ms_errors errs;
     ms_errors_init(&errs);
-    ms_status st = ms_scenario_base_load(a->path_a, a->sets, a->nsets, &s->base, &errs);
+    ms_status st = ms_scenario_base_load(a->path_a, a->c.sets, a->c.n_sets, &s->base, &errs);
     return st == MS_OK ? -1 : load_failed(a, a->path_a, st, &errs);
 }
 
@@ -346,22 +275,22 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 static int run(const cmp_args *a, cmp_sides *s, const char *command)
 {
     for (int i = 0; i < s->n; i++) {
-        s->sc[i]->seed = a->seed_set ? a->seed : s->sc[0]->seed;
-        s->sc[i]->replications = a->reps_set ? (int)a->reps : s->sc[0]->replications;
+        s->sc[i]->seed = a->c.seed_set ? a->c.seed : s->sc[0]->seed;
+        s->sc[i]->replications = a->c.reps_set ? (int)a->c.reps : s->sc[0]->replications;
     }
     ms_progress progress;
-    ms_progress_init(&progress, CMD, "runs", a->quiet);
+    ms_progress_init(&progress, CMD, "runs", a->c.quiet);
     ms_compare_config cfg = {.sides = (const ms_scenario *const *)s->sc,
                              .names = s->names,
                              .n_sides = s->n,
                              .replications = (uint32_t)s->sc[0]->replications,
-                             .threads = (int)a->threads,
-                             .out_dir = a->out_dir,
+                             .threads = (int)a->c.threads,
+                             .out_dir = a->c.out_dir,
                              .command = command,
-                             .target_metric = a->target_metric,
-                             .target_subject = a->target_subject,
-                             .target_halfwidth = a->halfwidth,
-                             .max_reps = (uint32_t)a->max_reps,
+                             .target_metric = a->c.target_metric,
+                             .target_subject = a->c.target_subject,
+                             .target_halfwidth = a->c.halfwidth,
+                             .max_reps = (uint32_t)a->c.max_reps,
                              .progress = on_progress,
                              .progress_ctx = &progress};
     ms_exp_signals sigs;
@@ -370,7 +299,7 @@ static int run(const cmp_args *a, cmp_sides *s, const char *command)
     memset(&err, 0, sizeof err);
     ms_compare *c = NULL;
     ms_dir_lock *lock = NULL; /* a second command into -o refuses */
-    ms_status st = ms_dir_lock_take(a->out_dir, NULL, &lock, &err);
+    ms_status st = ms_dir_lock_take(a->c.out_dir, NULL, &lock, &err);
     if (st == MS_OK)
         st = ms_compare_run(&cfg, &c, &err);
     ms_progress_finish(&progress);
@@ -385,7 +314,7 @@ static int run(const cmp_args *a, cmp_sides *s, const char *command)
     ms_exp_signals_restore(&sigs);
     int rc = MS_EXIT_OK;
     if (st == MS_EINTR) {
-        fprintf(stderr, "marketsim: compare: interrupted; nothing written to %s\n", a->out_dir);
+        fprintf(stderr, "marketsim: compare: interrupted; nothing written to %s\n", a->c.out_dir);
         rc = MS_EXIT_INTERRUPTED;
     } else if (st == MS_EUSAGE) {
         ms_error_print(stderr, &err);
@@ -393,7 +322,7 @@ static int run(const cmp_args *a, cmp_sides *s, const char *command)
     } else if (st != MS_OK) {
         ms_error_print(stderr, &err);
         rc = MS_EXIT_FAIL;
-    } else if (!a->quiet) {
+    } else if (!a->c.quiet) {
         cmp_report_print(a, s, c, &rep);
     }
     ms_compare_destroy(c);
@@ -415,7 +344,7 @@ int ms_cli_compare(int argc, char **argv)
         rc = ms_buf_ok(&command) ? run(&a, &s, ms_buf_cstr(&command)) : MS_EXIT_FAIL;
     free_sides(&s);
     ms_buf_fini(&command);
-    free(a.sets);
+    ms_cli_common_fini(&a.c);
     free(a.sets_b);
     return rc;
 }

@@ -7,119 +7,76 @@
  * before anything is created; a failure or SIGINT/SIGTERM leaves DIR as it
  * was (the core aborts its output set).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "marketsim/dirlock.h"
 #include "marketsim/run.h"
+#include "options.h"
 #include "progress.h"
 
 #define CMD "run"
 
 typedef struct {
     const char *path;
-    const char *out_dir;
-    uint64_t reps, seed, threads;
-    int reps_set, seed_set, trace, quiet, fingerprint;
-    const char **sets;
-    int nsets;
+    ms_cli_common c;
+    int trace, fingerprint;
 } run_args;
 
-static void usage(FILE *out)
+enum { OPT_TRACE = MS_OPT_OWN, OPT_FINGERPRINT };
+
+static const ms_cli_opt options[] = {
+    {.id = MS_OPT_OUTPUT, .help = "output directory (default out/<scenario name>/)"},
+    {.id = MS_OPT_REPS},
+    {.id = MS_OPT_SEED},
+    {.id = MS_OPT_THREADS},
+    {.id = MS_OPT_SET},
+    {OPT_TRACE, "trace", 0, NULL, "also write decisions.csv (every procurement decision)"},
+    {OPT_FINGERPRINT, "fingerprint", 0, NULL,
+     "print the event-trace fingerprint (also in manifest.csv)"},
+    {.id = MS_OPT_QUIET, .help = "no table on stdout, no progress on stderr"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
+
+static int apply(void *ctx, int id, const char *arg)
 {
-    fputs("usage: marketsim run SCENARIO.cfg [-o DIR] [-r REPS] [-s SEED] [-j THREADS]\n"
-          "                     [--set KEY=VALUE]... [--trace] [--fingerprint] [--quiet]\n\n"
-          "Runs the scenario's replications and writes into DIR (default\n"
-          "out/<scenario name>/): market.csv, products.csv, segments.csv, events.csv,\n"
-          "summary.csv, scenario.resolved.cfg and manifest.csv (docs/outputs.md).\n\n"
-          "  -o, --output DIR        output directory\n"
-          "  -r, --replications N    replications (overrides sim.replications)\n"
-          "  -s, --seed SEED         master seed, 0..2^64-1 (overrides sim.seed)\n"
-          "  -j, --threads N         worker threads (default 1; same bytes for any N)\n"
-          "      --set KEY=VALUE     override a scenario key (repeatable)\n"
-          "      --trace             also write decisions.csv (every procurement decision)\n"
-          "      --fingerprint       print the event-trace fingerprint (also in manifest.csv)\n"
-          "  -q, --quiet             no table on stdout, no progress on stderr\n"
-          "  -h, --help              this help\n\n"
-          "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
-          "(nothing is written unless the run completes).\n",
-          out);
+    run_args *a = ctx;
+    (void)arg;
+    if (id == OPT_TRACE)
+        a->trace = 1;
+    else
+        a->fingerprint = 1;
+    return -1;
 }
 
-/* Applies one parsed option. Returns -1 to go on, or an exit status. */
-static int apply_option(int c, const char *arg, const char *opt, run_args *a)
-{
-    switch (c) {
-    case 'o':
-        a->out_dir = arg;
-        return ms_cli_check_out_dir(CMD, "-o", arg) ? MS_EXIT_USAGE : -1;
-    case 'r':
-        a->reps_set = 1;
-        return ms_cli_parse_u64(CMD, "-r", arg, 1, MS_RUN_MAX_REPLICATIONS, &a->reps)
-                   ? MS_EXIT_USAGE
-                   : -1;
-    case 's':
-        a->seed_set = 1;
-        return ms_cli_parse_u64(CMD, "-s", arg, 0, UINT64_MAX, &a->seed) ? MS_EXIT_USAGE : -1;
-    case 'j':
-        return ms_cli_parse_u64(CMD, "-j", arg, 1, MS_RUN_MAX_THREADS, &a->threads) ? MS_EXIT_USAGE
-                                                                                    : -1;
-    case 'S':
-        if (!strchr(arg, '='))
-            return ms_cli_usage_error(CMD, "--set: '%s' is not KEY=VALUE", arg);
-        a->sets[a->nsets++] = arg;
-        return -1;
-    case 'T':
-        a->trace = 1;
-        return -1;
-    case 'F':
-        a->fingerprint = 1;
-        return -1;
-    case 'q':
-        a->quiet = 1;
-        return -1;
-    case 'h':
-        usage(stdout);
-        return MS_EXIT_OK;
-    case ':':
-        return ms_cli_usage_error(CMD, "option '%s' needs a value (see marketsim run --help)", opt);
-    default:
-        return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim run --help)", opt);
-    }
-}
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis = "marketsim run SCENARIO.cfg [-o DIR] [-r REPS] [-s SEED] [-j THREADS]\n"
+                "                     [--set KEY=VALUE]... [--trace] [--fingerprint] [--quiet]",
+    .about = "Runs the scenario's replications and writes into DIR (default\n"
+             "out/<scenario name>/): market.csv, products.csv, segments.csv, events.csv,\n"
+             "summary.csv, scenario.resolved.cfg and manifest.csv (docs/outputs.md).\n",
+    .opts = options,
+    .footer = "Exit status: 0 ok, 1 runtime failure, 2 usage or config error, 130 interrupted\n"
+              "(nothing is written unless the run completes).\n",
+    .operands = "SCENARIO.cfg",
+    .min_operands = 1,
+    .max_operands = 1,
+    .apply = apply,
+};
 
 /* Returns -1 to go on, or an exit status. argv is permuted by getopt. */
 static int parse_args(int argc, char **argv, run_args *a)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},   {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},    {"trace", no_argument, NULL, 'T'},
-        {"fingerprint", no_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     memset(a, 0, sizeof *a);
-    a->threads = 1;
-    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
-    if (!a->sets)
-        return MS_EXIT_FAIL;
-    optind = 0; /* glibc: 0 re-initialises getopt fully */
-    opterr = 0;
-    int c, rc = -1;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":o:r:s:j:qh", longs, NULL)) != -1)
-        rc = apply_option(c, optarg, argv[optind - 1], a);
-    if (rc >= 0)
-        return rc;
-    if (optind != argc - 1)
-        return ms_cli_usage_error(CMD, optind >= argc ? "missing SCENARIO.cfg (see --help)"
-                                                      : "expected one SCENARIO.cfg, got more");
-    a->path = argv[optind];
-    return -1;
+    int first, rc = ms_cli_parse(&spec, argc, argv, &a->c, a, &first);
+    if (rc < 0)
+        a->path = argv[first];
+    return rc;
 }
 
 /* Loads the scenario with every override. -s and -r are applied by the
@@ -128,7 +85,7 @@ static int parse_args(int argc, char **argv, run_args *a)
 static int load(const run_args *a, ms_scenario_base **base)
 {
     ms_errors errs;
-    ms_status st = ms_scenario_base_load(a->path, a->sets, a->nsets, base, &errs);
+    ms_status st = ms_scenario_base_load(a->path, a->c.sets, a->c.n_sets, base, &errs);
     if (st != MS_OK) {
         if (errs.count == 0)
             fprintf(stderr, "marketsim: %s: error: %s\n", a->path, ms_strerror(st));
@@ -190,17 +147,17 @@ static void default_dir(char *dir, size_t n, const char *name)
 static int run_scenario(const run_args *a, const ms_scenario_base *base, const char *command)
 {
     char dir[4096];
-    if (a->out_dir)
-        snprintf(dir, sizeof dir, "%s", a->out_dir);
+    if (a->c.out_dir)
+        snprintf(dir, sizeof dir, "%s", a->c.out_dir);
     else
         default_dir(dir, sizeof dir, ms_scenario_base_get(base)->name);
     ms_progress progress;
-    ms_progress_init(&progress, "run", "replications", a->quiet);
+    ms_progress_init(&progress, "run", "replications", a->c.quiet);
     ms_run_options o = ms_run_defaults();
-    o.replications = a->reps_set ? (uint32_t)a->reps : 0;
-    o.have_seed = a->seed_set;
-    o.seed = a->seed;
-    o.threads = (int)a->threads;
+    o.replications = a->c.reps_set ? (uint32_t)a->c.reps : 0;
+    o.have_seed = a->c.seed_set;
+    o.seed = a->c.seed;
+    o.threads = (int)a->c.threads;
     o.keep_reps = 0;
     o.out_dir = dir;
     o.trace = a->trace;
@@ -232,7 +189,7 @@ static int run_scenario(const run_args *a, const ms_scenario_base *base, const c
     }
     if (a->fingerprint)
         printf("fingerprint: %016" PRIx64 "\n", res->fingerprint);
-    if (!a->quiet)
+    if (!a->c.quiet)
         print_table(res, dir);
     ms_run_result_free(res);
     return MS_EXIT_OK;
@@ -253,6 +210,6 @@ int ms_cli_run(int argc, char **argv)
         rc = ms_buf_ok(&command) ? run_scenario(&a, base, ms_buf_cstr(&command)) : MS_EXIT_FAIL;
     ms_scenario_base_destroy(base);
     ms_buf_fini(&command);
-    free(a.sets);
+    ms_cli_common_fini(&a.c);
     return rc;
 }

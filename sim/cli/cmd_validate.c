@@ -5,31 +5,48 @@
  * exits 2; a good one prints a short summary, or with --print-config the
  * complete resolved configuration, and exits 0. Never writes a file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "marketsim/scenario.h"
+#include "options.h"
 
 #define CMD "validate"
-#define MAX_SETS 256
 
-static void usage(FILE *out)
+enum { OPT_PRINT = MS_OPT_OWN };
+
+static const ms_cli_opt options[] = {
+    {.id = MS_OPT_SET,
+     .help = "override a scenario key (repeatable), e.g.\n"
+             "--set buyers.count=5000 --set clouds.aws.price_index=0.9"},
+    {OPT_PRINT, "print-config", 'p', NULL,
+     "print the resolved configuration (every key, after\n"
+     "@include and --set) instead of the summary"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
+
+static int apply(void *ctx, int id, const char *arg)
 {
-    fputs("usage: marketsim validate SCENARIO.cfg [--set KEY=VALUE]... [--print-config]\n\n"
-          "Checks a scenario against the schema (marketsim schema) and prints a summary:\n"
-          "entities, horizon, replications and the tasks a run would do. Every problem\n"
-          "is reported as FILE:LINE: error: KEY: message.\n\n"
-          "      --set KEY=VALUE     override a scenario key (repeatable), e.g.\n"
-          "                          --set buyers.count=5000 --set clouds.aws.price_index=0.9\n"
-          "  -p, --print-config      print the resolved configuration (every key, after\n"
-          "                          @include and --set) instead of the summary\n"
-          "  -h, --help              this help\n\n"
-          "Exit status: 0 valid, 2 usage or configuration error.\n",
-          out);
+    (void)id, (void)arg;
+    *(int *)ctx = 1; /* --print-config */
+    return -1;
 }
+
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis = "marketsim validate SCENARIO.cfg [--set KEY=VALUE]... [--print-config]",
+    .about = "Checks a scenario against the schema (marketsim schema) and prints a summary:\n"
+             "entities, horizon, replications and the tasks a run would do. Every problem\n"
+             "is reported as FILE:LINE: error: KEY: message.\n",
+    .opts = options,
+    .footer = "Exit status: 0 valid, 2 usage or configuration error.\n",
+    .operands = "SCENARIO.cfg",
+    .min_operands = 1,
+    .max_operands = 1,
+    .apply = apply,
+};
 
 static int count_regulated(const ms_scenario *sc)
 {
@@ -64,40 +81,9 @@ static void summary(FILE *out, const char *path, const ms_scenario *sc)
     fprintf(out, "  tasks         %d (one per replication)\n", sc->replications);
 }
 
-int ms_cli_validate(int argc, char **argv)
+/* Loads and reports; returns the exit status. */
+static int validate(const char *path, const char *const *sets, int nsets, int print)
 {
-    static const struct option longs[] = {{"set", required_argument, NULL, 'S'},
-                                          {"print-config", no_argument, NULL, 'p'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
-    const char *sets[MAX_SETS];
-    int nsets = 0, print = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ph", longs, NULL)) != -1) {
-        switch (c) {
-        case 'S':
-            if (nsets >= MAX_SETS)
-                return ms_cli_usage_error(CMD, "too many --set options (at most %d)", MAX_SETS);
-            sets[nsets++] = optarg;
-            break;
-        case 'p':
-            print = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return MS_EXIT_OK;
-        case ':':
-            return ms_cli_usage_error(CMD, "%s needs a value (see marketsim validate --help)",
-                                      argv[optind - 1]);
-        default:
-            return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim validate --help)",
-                                      argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return ms_cli_usage_error(CMD, "expected one SCENARIO.cfg (see marketsim validate --help)");
-    const char *path = argv[optind];
     ms_errors *errs = malloc(sizeof *errs);
     if (!errs) {
         fputs("marketsim: validate: error: out of memory\n", stderr);
@@ -116,5 +102,16 @@ int ms_cli_validate(int argc, char **argv)
     }
     ms_scenario_destroy(sc);
     free(errs);
+    return rc;
+}
+
+int ms_cli_validate(int argc, char **argv)
+{
+    ms_cli_common c;
+    int print = 0, first;
+    int rc = ms_cli_parse(&spec, argc, argv, &c, &print, &first);
+    if (rc < 0)
+        rc = validate(argv[first], c.sets, c.n_sets, print);
+    ms_cli_common_fini(&c);
     return rc;
 }

@@ -7,25 +7,22 @@
 
 #include <stdint.h>
 
-#include "cli.h"
 #include "marketsim/compare.h"
 #include "marketsim/run.h"
 #include "marketsim/scenario.h"
+#include "options.h"
 
 #define CMD "compare"
 #define CMP_MAX_OUTCOMES 6
 
 typedef struct {
-    const char *path_a, *path_b, *out_dir;
-    uint64_t reps, seed, threads, max_reps;
-    int reps_set, seed_set, max_reps_set, quiet;
-    const char **sets, **sets_b;
-    int nsets, nsets_b;
+    const char *path_a, *path_b;
+    ms_cli_common c; /* -o -r -s -j --set --target-ci --max-reps -q */
+    const char **sets_b;
+    int nsets_b;
     int fan; /* --outcomes given */
     ms_outcome outcomes[CMP_MAX_OUTCOMES];
     int n_outcomes;
-    char target_metric[64], target_subject[64];
-    double halfwidth; /* 0 = no --target-ci */
 } cmp_args;
 
 typedef struct {

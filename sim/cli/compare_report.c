@@ -139,7 +139,7 @@ static ms_status write_manifest(const cmp_args *a, const cmp_sides *s, const ms_
 
 static ms_status cannot(const cmp_args *a, const char *name, ms_status st, ms_error *err)
 {
-    return ms_error_set(err, st, a->out_dir, 0, "", "cannot write %s", name);
+    return ms_error_set(err, st, a->c.out_dir, 0, "", "cannot write %s", name);
 }
 
 ms_status cmp_report_files(const cmp_args *a, const cmp_sides *s, ms_compare *c,
@@ -260,11 +260,11 @@ void cmp_report_print(const cmp_args *a, const cmp_sides *s, const ms_compare *c
 {
     uint32_t reps = ms_compare_replications(c);
     printf("%s: %d sides, %" PRIu32 " replication%s each, seed %" PRIu64 " -> %s/\n", CMD, s->n,
-           reps, reps == 1 ? "" : "s", s->sc[0]->seed, a->out_dir);
-    if (a->halfwidth > 0)
-        printf("target-ci %s:%s: paired half-width %.6g %s %.6g\n", a->target_metric,
-               a->target_subject, ms_compare_worst_halfwidth(c),
-               ms_compare_worst_halfwidth(c) <= a->halfwidth ? "<=" : ">", a->halfwidth);
+           reps, reps == 1 ? "" : "s", s->sc[0]->seed, a->c.out_dir);
+    if (a->c.halfwidth > 0)
+        printf("target-ci %s:%s: paired half-width %.6g %s %.6g\n", a->c.target_metric,
+               a->c.target_subject, ms_compare_worst_halfwidth(c),
+               ms_compare_worst_halfwidth(c) <= a->c.halfwidth ? "<=" : ">", a->c.halfwidth);
     if (a->fan)
         print_fan(c, s, rep);
     else

@@ -137,9 +137,9 @@ bad2 "missing -o" "-o DIR is required" "$S" "$S"
 bad2 "-r 0" "-r: '0'" "$S" "$S" -r 0 -o nope
 bad2 "unknown option" "unknown option '--frobnicate'" "$S" "$S" --frobnicate -o nope
 bad2 "bad --target-ci" "expected METRIC:SUBJECT:HALFWIDTH" "$S" "$S" --target-ci aws -o nope
-bad2 "--max-reps without --target-ci" "--max-reps needs --target-ci" "$S" "$S" --max-reps 9 -o nope
+bad2 "--max-reps without --target-ci" "--max-reps applies with --target-ci only" "$S" "$S" --max-reps 9 -o nope
 bad2 "missing scenario file" "no-such.cfg" "$S" no-such.cfg -o nope
-bad2 "three scenarios" "got 3 files" "$S" "$S" "$S" -o nope
+bad2 "three scenarios" "unexpected argument" "$S" "$S" "$S" -o nope
 bad2 "--target-ci on a metric that does not exist" "--target-ci" \
     "$S" "${SMALL[@]}" -r 2 --set-b sim.seed=1 --target-ci nosuch:aws:0.1 -o nope
 
