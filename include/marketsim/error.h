@@ -36,7 +36,7 @@ typedef struct {
     char file[256]; /* "" when not tied to a file */
     int line;       /* 0 when unknown */
     char key[128];  /* "" when not tied to a key */
-    char msg[320];
+    char msg[640];
 } ms_error;
 
 /* Fills err (if not NULL) and returns status, so callers can write

@@ -237,11 +237,24 @@ typedef struct {
 ms_status ms_scenario_load(const char *path, const char *const *sets, int nsets, ms_scenario **out,
                            ms_errors *errs);
 /* The same from a string; `name` stands for the file in messages, and
- * @include paths resolve relative to `include_dir` (NULL = cwd). */
+ * @include paths resolve relative to `include_dir` (NULL = cwd), then
+ * along the search path (ms_scenario_library_dir). */
 ms_status ms_scenario_load_string(const char *text, const char *name, const char *include_dir,
                                   const char *const *sets, int nsets, ms_scenario **out,
                                   ms_errors *errs);
 void ms_scenario_destroy(ms_scenario *sc);
+
+/* `@include "NAME"` with a relative NAME reads the first of: the including
+ * file's directory/NAME; DIR/NAME for each DIR of this colon-separated
+ * environment variable (empty entries ignored; `marketsim -I DIR` puts DIR
+ * in front); ms_scenario_library_dir()/NAME. */
+#define MS_SCENARIO_PATH_ENV "MARKETSIM_PATH"
+
+/* The scenario library that came with the running program, written into
+ * buf: BINDIR/../share/marketsim/scenarios for an installed program, the
+ * source tree's scenarios/ for one run from its build tree. Returns buf,
+ * or NULL when the program's own path is unknown (no /proc). */
+const char *ms_scenario_library_dir(char *buf, size_t cap);
 
 /* Offset of the first byte of s[0..n) that is not part of well-formed
  * UTF-8 (RFC 3629: no overlong forms, surrogates or code points above

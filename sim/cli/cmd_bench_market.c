@@ -6,9 +6,9 @@
  * `key: value` line per figure, for scripts: buyers, years, events,
  * decisions, seconds (the simulation only, not loading), peak_rss_mb
  * (getrusage, the whole process) and buyer_months_per_sec. No files are
- * written. The scenario is looked up next to the binary (build tree or
- * install prefix) and then in the source tree this file was compiled
- * from, which __FILE__ names without any extra compile definition.
+ * written. The scenario comes from the scenario library
+ * (ms_scenario_library_dir: the installed one, or the source tree's for a
+ * binary in its build tree).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -18,7 +18,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "marketsim/market.h"
@@ -88,44 +87,16 @@ static int parse(int argc, char **argv, bench_args *a)
     return -1;
 }
 
-static int is_file(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-/* Cuts `levels` trailing path components off p in place. */
-static void up(char *p, int levels)
-{
-    for (int i = 0; i < levels; i++) {
-        char *slash = strrchr(p, '/');
-        if (!slash)
-            return;
-        *slash = '\0';
-    }
-}
-
-/* Finds the default scenario: <bindir>/../scenarios, <bindir>/../share/
- * marketsim/scenarios, <bindir>/scenarios, then the source tree. */
+/* The default scenario, from the scenario library that came with the
+ * program (installed, or the source tree's for a build-tree binary). */
 static int find_scenario(char *out, size_t n)
 {
-    char bin[4096];
-    ssize_t len = readlink("/proc/self/exe", bin, sizeof bin - 1);
-    if (len > 0) {
-        bin[len] = '\0';
-        up(bin, 1);
-        const char *rel[] = {"/../scenarios/", "/../share/marketsim/scenarios/", "/scenarios/"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            snprintf(out, n, "%s%s%s", bin, rel[i], SCENARIO_FILE);
-            if (is_file(out))
-                return 1;
-        }
-    }
-    char src[4096];
-    snprintf(src, sizeof src, "%s", __FILE__); /* <src>/sim/cli/cmd_bench_market.c */
-    up(src, 3);
-    snprintf(out, n, "%s/scenarios/%s", src, SCENARIO_FILE);
-    return src[0] == '/' && is_file(out);
+    char lib[4096];
+    struct stat sb;
+    if (!ms_scenario_library_dir(lib, sizeof lib))
+        return 0;
+    snprintf(out, n, "%s/%s", lib, SCENARIO_FILE);
+    return stat(out, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 static double now_seconds(void)

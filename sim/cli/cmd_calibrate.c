@@ -56,6 +56,7 @@ static const ms_cli_opt options[] = {
      "keep targets after month M out of the fit and report\n"
      "them as holdout"},
     {.id = MS_OPT_SET},
+    {.id = MS_OPT_INCLUDE},
     {.id = MS_OPT_QUIET, .help = "no table on stdout, no progress on stderr"},
     {.id = MS_OPT_HELP},
     {0},

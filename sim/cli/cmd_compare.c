@@ -26,6 +26,7 @@ static const ms_cli_opt options[] = {
     {.id = MS_OPT_SEED, .help = "master seed for every side (default: side a's)"},
     {.id = MS_OPT_THREADS},
     {.id = MS_OPT_SET, .help = "override a key on every side (repeatable)"},
+    {.id = MS_OPT_INCLUDE},
     {OPT_SET_B, "set-b", 0, "KEY=VALUE", "then override a key on side b only (repeatable)"},
     {OPT_OUTCOMES, "outcomes", 0, "LIST", "the outcome fan (comma-separated, or all)"},
     {.id = MS_OPT_TARGET_CI,

@@ -34,6 +34,7 @@ static const ms_cli_opt options[] = {
     {.id = MS_OPT_SEED},
     {.id = MS_OPT_THREADS},
     {.id = MS_OPT_SET},
+    {.id = MS_OPT_INCLUDE},
     {OPT_TRACE, "trace", 0, NULL, "also write decisions.csv (every procurement decision)"},
     {OPT_FINGERPRINT, "fingerprint", 0, NULL,
      "print the event-trace fingerprint (also in manifest.csv)"},

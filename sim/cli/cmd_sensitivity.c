@@ -42,6 +42,7 @@ static const ms_cli_opt options[] = {
     {.id = MS_OPT_OUTPUT, .help = "the sweep's output directory"},
     {.id = MS_OPT_REPS, .help = "replications per point (default: sim.replications)"},
     {.id = MS_OPT_SET, .help = "override a scenario key at every point (repeatable)"},
+    {.id = MS_OPT_INCLUDE},
     {.id = MS_OPT_RESUME},
     {.id = MS_OPT_QUIET, .help = "nothing on stdout, no progress bar"},
     {.id = MS_OPT_HELP},

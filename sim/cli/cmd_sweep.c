@@ -97,6 +97,7 @@ static const ms_cli_opt options[] = {
      "join the parts with `marketsim merge DIR`"},
     {.id = MS_OPT_RESUME},
     {.id = MS_OPT_SET, .help = "override a scenario key at every point (repeatable)"},
+    {.id = MS_OPT_INCLUDE},
     {OPT_PROGRESS, "progress", 0, "json", "one JSON progress line per update on stderr"},
     {.id = MS_OPT_QUIET, .help = "nothing on stdout, no progress bar"},
     {.id = MS_OPT_HELP},

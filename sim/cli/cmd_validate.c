@@ -20,6 +20,7 @@ static const ms_cli_opt options[] = {
     {.id = MS_OPT_SET,
      .help = "override a scenario key (repeatable), e.g.\n"
              "--set buyers.count=5000 --set clouds.aws.price_index=0.9"},
+    {.id = MS_OPT_INCLUDE},
     {OPT_PRINT, "print-config", 'p', NULL,
      "print the resolved configuration (every key, after\n"
      "@include and --set) instead of the summary"},

@@ -6,12 +6,16 @@
  * message is one line, `marketsim: CMD: error: FLAG: ...` quoting what was
  * typed, and every bad flag exits 2 before anything is read or written.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "marketsim/csv.h"
 #include "marketsim/run.h"
+#include "marketsim/scenario.h"
 #include "options.h"
 
 #define MAX_ROWS 40
@@ -31,6 +35,9 @@ static const shared_opt shared[MS_OPT_SHARED_END] = {
     [MS_OPT_SEED] = {"seed", 's', "SEED", "master seed, 0..2^64-1 (default: sim.seed)"},
     [MS_OPT_THREADS] = {"threads", 'j', "N", "worker threads (default 1; same bytes for any N)"},
     [MS_OPT_SET] = {"set", 0, "KEY=VALUE", "override a scenario key (repeatable)"},
+    [MS_OPT_INCLUDE] = {"include-dir", 'I', "DIR",
+                        "look for @include files in DIR too (repeatable;\n"
+                        "before $MARKETSIM_PATH and the scenario library)"},
     [MS_OPT_VARY] = {"vary", 0, "KEY=SPEC", "a key to vary (repeatable; docs/sweeps.md)"},
     [MS_OPT_SAMPLES] = {NULL, 'n', "N", "samples of the design"},
     [MS_OPT_LEVELS] = {"levels", 0, "L", "morris grid levels (even, default 4)"},
@@ -91,6 +98,41 @@ static int parse_levels(const char *cmd, ms_cli_common *c, const char *arg)
     return -1;
 }
 
+/* -I DIR: an existing directory, which a colon-separated list can hold. */
+static int include_dir(const char *cmd, ms_cli_common *c, const char *arg)
+{
+    struct stat st;
+    if (!arg[0] || strchr(arg, ':'))
+        return ms_cli_usage_error(cmd, "-I: '%s' %s", arg,
+                                  arg[0] ? "contains ':' (expected a directory path without it, "
+                                           "as $" MS_SCENARIO_PATH_ENV " separates with ':')"
+                                         : "is empty (expected a directory; is a variable unset?)");
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ms_cli_usage_error(cmd, "-I: '%s' is not a directory", arg);
+    c->includes[c->n_includes++] = arg;
+    return -1;
+}
+
+/* Puts the -I directories, in order, in front of $MARKETSIM_PATH. */
+static int apply_includes(const ms_cli_common *c)
+{
+    if (c->n_includes == 0)
+        return -1;
+    const char *old = getenv(MS_SCENARIO_PATH_ENV);
+    ms_buf b;
+    ms_buf_init(&b);
+    for (int i = 0; i < c->n_includes; i++)
+        ms_buf_printf(&b, "%s%s", i ? ":" : "", c->includes[i]);
+    if (old && old[0])
+        ms_buf_printf(&b, ":%s", old);
+    int ok = ms_buf_ok(&b) && setenv(MS_SCENARIO_PATH_ENV, ms_buf_cstr(&b), 1) == 0;
+    ms_buf_fini(&b);
+    if (!ok)
+        fprintf(stderr, "marketsim: error: cannot set $%s: %s\n", MS_SCENARIO_PATH_ENV,
+                strerror(errno ? errno : ENOMEM));
+    return ok ? -1 : MS_EXIT_FAIL;
+}
+
 /* A whole number for flag into *out, its text kept. */
 static int number(const char *cmd, const char *flag, const char *arg, uint64_t min, uint64_t max,
                   uint64_t *out, const char **text, int *given)
@@ -129,6 +171,8 @@ static int apply_shared(const ms_cli_spec *spec, ms_cli_common *c, int id, const
             return MS_EXIT_USAGE;
         c->sets[c->n_sets++] = arg;
         return -1;
+    case MS_OPT_INCLUDE:
+        return include_dir(cmd, c, arg);
     case MS_OPT_VARY:
         if (c->n_vary == MS_DESIGN_MAX_KEYS)
             return ms_cli_usage_error(cmd, "--vary: at most %d keys, got '%s' beyond them",
@@ -231,7 +275,8 @@ int ms_cli_parse(const ms_cli_spec *spec, int argc, char **argv, ms_cli_common *
     struct option longs[MAX_ROWS + 1];
     char shorts[2 + 3 * MAX_ROWS], buf[8];
     c->sets = calloc((size_t)argc + 1, sizeof *c->sets);
-    if (!c->sets || build(spec, longs, shorts) != 0)
+    c->includes = calloc((size_t)argc + 1, sizeof *c->includes);
+    if (!c->sets || !c->includes || build(spec, longs, shorts) != 0)
         return MS_EXIT_FAIL;
     optind = 0; /* glibc: 0 re-initialises getopt fully */
     opterr = 0;
@@ -255,13 +300,17 @@ int ms_cli_parse(const ms_cli_spec *spec, int argc, char **argv, ms_cli_common *
     if (rc < 0)
         rc = check_operands(spec, argc, argv);
     *first = optind;
+    if (rc < 0)
+        rc = apply_includes(c);
     return rc;
 }
 
 void ms_cli_common_fini(ms_cli_common *c)
 {
     free(c->sets);
+    free(c->includes);
     c->sets = NULL;
+    c->includes = NULL;
 }
 
 /* "  -r, --replications N    text", continuation lines under the text; a

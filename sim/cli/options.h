@@ -26,6 +26,7 @@ enum {
     MS_OPT_SEED,       /* -s, --seed SEED */
     MS_OPT_THREADS,    /* -j, --threads N */
     MS_OPT_SET,        /* --set KEY=VALUE, repeatable */
+    MS_OPT_INCLUDE,    /* -I, --include-dir DIR, repeatable: where @include looks */
     MS_OPT_VARY,       /* --vary KEY=SPEC, repeatable (the design parses SPEC) */
     MS_OPT_SAMPLES,    /* -n N */
     MS_OPT_LEVELS,     /* --levels L (even) */
@@ -59,6 +60,8 @@ typedef struct {
     int levels, quiet, resume;
     const char **sets; /* --set values in order (argv's strings) */
     int n_sets;
+    const char **includes; /* -I directories in order */
+    int n_includes;
     const char *vary[MS_DESIGN_MAX_KEYS];
     int n_vary;
     char target_metric[64], target_subject[64];
@@ -83,8 +86,11 @@ typedef struct {
  * argv[*first] .. argv[argc - 1]; or an exit status: 0 after printing help,
  * 2 after printing one line for a bad flag, value or operand count, 1 out
  * of memory. Checks what the shared flags say together (--max-reps needs
- * --target-ci and at least -r). Release c with ms_cli_common_fini either
- * way. argv is permuted (record the command text first). */
+ * --target-ci and at least -r). When all is well, -I directories are put
+ * in front of $MARKETSIM_PATH, where every scenario load of this process
+ * (and of the threads it starts) finds them. Release c with
+ * ms_cli_common_fini either way. argv is permuted (record the command
+ * text first). */
 int ms_cli_parse(const ms_cli_spec *spec, int argc, char **argv, ms_cli_common *c, void *ctx,
                  int *first);
 

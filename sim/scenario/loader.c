@@ -6,8 +6,9 @@
  * build the scenario -> cross-key checks. Each stage reports into the
  * caller's ms_errors; the first stage with errors ends the load, so a bad
  * file never yields a scenario. @include paths resolve relative to the
- * directory of the file that includes them. Nothing here is global: all
- * state lives in the ms_loader on the caller's stack.
+ * directory of the file that includes them, then along the search path
+ * (library.c). Nothing here is global but that path ($MARKETSIM_PATH):
+ * all state lives in the ms_loader on the caller's stack.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -75,15 +76,6 @@ char *ms_scenario_read_file(const char *path, int regular_only, ms_errors *errs)
     return buf;
 }
 
-/* dir + "/" + name, or name alone when it is absolute or dir is "."/"". */
-static void join_path(char *out, size_t cap, const char *dir, const char *name)
-{
-    if (name[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
-        snprintf(out, cap, "%s", name);
-    else
-        snprintf(out, cap, "%s/%s", dir, name);
-}
-
 void ms_scenario_dir_of(char *out, size_t cap, const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -102,8 +94,7 @@ static int load_text(ms_loader *ld, const char *text, const char *name, const ch
 static void load_include(ms_loader *ld, const ms_prescan *ps, int i, const char *name,
                          const char *dir, int depth)
 {
-    char path[512], incdir[512];
-    join_path(path, sizeof path, dir, ps->includes[i]);
+    char path[1024], incdir[1024], looked[1024];
     if (ps->include_nested[i]) {
         ms_errors_add(ld->errs, name, ps->include_lines[i], "@include",
                       "\"%s\" is inside a group (expected @include at the top level: an "
@@ -116,6 +107,12 @@ static void load_include(ms_loader *ld, const ms_prescan *ps, int i, const char 
         ms_errors_add(ld->errs, name, ps->include_lines[i], "@include",
                       "\"%s\": includes nested too deeply (at most %d levels; a cycle?)",
                       ps->includes[i], MS_MAX_INCLUDE_DEPTH);
+        ld->syntax_errors++;
+        return;
+    }
+    if (ms_include_resolve(ps->includes[i], dir, path, sizeof path, looked, sizeof looked) != 0) {
+        ms_errors_add(ld->errs, name, ps->include_lines[i], "@include",
+                      "\"%s\" not found (looked in %s)", ps->includes[i], looked);
         ld->syntax_errors++;
         return;
     }

@@ -157,6 +157,13 @@ typedef struct {
 char *ms_scenario_read_file(const char *path, int regular_only, ms_errors *errs);
 /* The directory part of path ("." when none), where @include resolves. */
 void ms_scenario_dir_of(char *out, size_t cap, const char *path);
+
+/* library.c: the file `@include "name"` in a file of directory `dir`
+ * reads. Returns 0 with its path in out; or -1 when no directory of the
+ * search order holds it, with the directories tried, comma-separated and
+ * each said why, in looked. */
+int ms_include_resolve(const char *name, const char *dir, char *out, size_t cap, char *looked,
+                       size_t looked_cap);
 /* Resolves a concrete path ("clouds.aws.sla", "events.[2].value", "a[1].b")
  * inside one setting; NULL if absent. */
 config_setting_t *ms_loader_resolve(config_setting_t *root, const char *path);

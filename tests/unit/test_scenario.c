@@ -313,6 +313,41 @@ static void test_include_relative(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* A relative @include not beside the including file is looked for along
+ * $MARKETSIM_PATH, then in the scenario library: the source tree's for a
+ * program in the build tree, as this test is. */
+static void test_include_search(void)
+{
+    static ms_errors errs;
+    char lib[4096], dir[] = "/tmp/ms_search_XXXXXX", path[600];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ms_scenario_library_dir(lib, sizeof lib));
+    CU_ASSERT_STRING_EQUAL(lib, SCEN_DIR);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/tag.cfg", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "sim = { replications = 9; };\n");
+    fclose(f);
+    const char *text = "@include \"common.cfg\"\n@include \"tag.cfg\"\n";
+    ms_scenario *sc = NULL;
+    unsetenv(MS_SCENARIO_PATH_ENV);
+    CU_ASSERT_EQUAL(ms_scenario_load_string(text, "t.cfg", "/nonexistent", NULL, 0, &sc, &errs),
+                    MS_ECONFIG);
+    CU_ASSERT_TRUE(
+        has_error(&errs, "@include", "\"tag.cfg\" not found (looked in /nonexistent", 2));
+    CU_ASSERT_TRUE(has_error(&errs, "@include", SCEN_DIR " (the scenario library))", 2));
+    CU_ASSERT_EQUAL(errs.count, 1); /* common.cfg came from the library */
+    setenv(MS_SCENARIO_PATH_ENV, dir, 1);
+    CU_ASSERT_EQUAL(ms_scenario_load_string(text, "t.cfg", "/nonexistent", NULL, 0, &sc, &errs),
+                    MS_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sc->replications, 9);
+    ms_scenario_destroy(sc);
+    unsetenv(MS_SCENARIO_PATH_ENV);
+    remove(path);
+    rmdir(dir);
+}
+
 /* Debian's libconfig 1.5 reads 4294967396 as 100: we must refuse it. */
 static void test_int_overflow(void)
 {
@@ -496,6 +531,7 @@ static const ms_test_case cases[] = {
     {"--set errors", test_override_errors},
     {"@include layering", test_include_layering},
     {"@include relative paths", test_include_relative},
+    {"@include search path and library", test_include_search},
     {"integer overflow trap", test_int_overflow},
     {"unknown keys and error lines", test_unknown_and_lines},
     {"no global state", test_no_global_state},
