@@ -1,84 +1,76 @@
 /* cmd_bench.c - `marketsim bench phold|market`: benchmarks that print
  * figures. Timing lives here, never in tests. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
 #include "marketsim/phold.h"
+#include "options.h"
 
-static const char phold_help[] =
-    "usage: marketsim bench phold [--lps N] [--events-per-lp K] [--end-time T]\n"
-    "                             [--mean M] [--lookahead L] [-s SEED]\n\n"
-    "PHOLD on the engine: N logical processes, K initial events each; each event\n"
-    "schedules one at now + L + Exp(M) to a uniformly drawn LP. Prints the\n"
-    "parameters, events: N, checksum: X and, last, events_per_sec: X.\n"
-    "Defaults: --lps 16384 --events-per-lp 1 --end-time 2400 --mean 2\n"
-    "          --lookahead 0 -s 1\n";
+enum { OPT_LPS = MS_OPT_OWN, OPT_EPL, OPT_END, OPT_MEAN, OPT_LOOK };
 
-enum { OPT_LPS = 256, OPT_EPL, OPT_END, OPT_MEAN, OPT_LOOK };
+static const ms_cli_opt phold_options[] = {
+    {OPT_LPS, "lps", 0, "N", "logical processes (default 16384)"},
+    {OPT_EPL, "events-per-lp", 0, "K", "initial events of each (default 1)"},
+    {OPT_END, "end-time", 0, "T", "simulated time to run to (default 2400)"},
+    {OPT_MEAN, "mean", 0, "M", "mean of the exponential delay (default 2)"},
+    {OPT_LOOK, "lookahead", 0, "L", "fixed part of the delay (default 0)"},
+    {.id = MS_OPT_SEED, .help = "master seed, 0..2^64-1 (default 1)"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
 
-static int parse_phold(int argc, char **argv, ms_phold_params *p)
+#define PHOLD "bench phold"
+
+static int apply_phold(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {
-        {"lps", required_argument, NULL, OPT_LPS},
-        {"events-per-lp", required_argument, NULL, OPT_EPL},
-        {"end-time", required_argument, NULL, OPT_END},
-        {"mean", required_argument, NULL, OPT_MEAN},
-        {"lookahead", required_argument, NULL, OPT_LOOK},
-        {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *cmd = "bench phold";
+    ms_phold_params *p = ctx;
     uint64_t u;
-    int c, rc = 0;
-    optind = 0;
-    opterr = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, ":s:h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_LPS:
-            rc = ms_cli_parse_u64(cmd, "--lps", optarg, 1, 1u << 30, &u);
-            p->lps = (uint32_t)u;
-            break;
-        case OPT_EPL:
-            rc = ms_cli_parse_u64(cmd, "--events-per-lp", optarg, 1, 1u << 20, &u);
-            p->events_per_lp = (uint32_t)u;
-            break;
-        case OPT_END:
-            rc = ms_cli_parse_double(cmd, "--end-time", optarg, 1e-300, 1e300, &p->end_time);
-            break;
-        case OPT_MEAN:
-            rc = ms_cli_parse_double(cmd, "--mean", optarg, 1e-300, 1e300, &p->mean);
-            break;
-        case OPT_LOOK:
-            rc = ms_cli_parse_double(cmd, "--lookahead", optarg, 0, 1e300, &p->lookahead);
-            break;
-        case 's':
-            rc = ms_cli_parse_u64(cmd, "--seed", optarg, 0, UINT64_MAX, &p->seed);
-            break;
-        case 'h':
-            fputs(phold_help, stdout);
-            return 1;
-        case ':':
-            return ms_cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return ms_cli_usage_error(cmd, "unknown option '%s' (see --help)", argv[optind - 1]);
-        }
+    switch (id) {
+    case OPT_LPS:
+        if (ms_cli_parse_u64(PHOLD, "--lps", arg, 1, 1u << 30, &u))
+            return MS_EXIT_USAGE;
+        p->lps = (uint32_t)u;
+        return -1;
+    case OPT_EPL:
+        if (ms_cli_parse_u64(PHOLD, "--events-per-lp", arg, 1, 1u << 20, &u))
+            return MS_EXIT_USAGE;
+        p->events_per_lp = (uint32_t)u;
+        return -1;
+    case OPT_END:
+        return ms_cli_parse_double(PHOLD, "--end-time", arg, 1e-300, 1e300, &p->end_time)
+                   ? MS_EXIT_USAGE
+                   : -1;
+    case OPT_MEAN:
+        return ms_cli_parse_double(PHOLD, "--mean", arg, 1e-300, 1e300, &p->mean) ? MS_EXIT_USAGE
+                                                                                  : -1;
+    default: /* OPT_LOOK */
+        return ms_cli_parse_double(PHOLD, "--lookahead", arg, 0, 1e300, &p->lookahead)
+                   ? MS_EXIT_USAGE
+                   : -1;
     }
-    if (rc != 0)
-        return MS_EXIT_USAGE;
-    if (optind < argc)
-        return ms_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    return 0;
 }
+
+static const ms_cli_spec phold_spec = {
+    .command = PHOLD,
+    .synopsis = "marketsim bench phold [--lps N] [--events-per-lp K] [--end-time T]\n"
+                "                             [--mean M] [--lookahead L] [-s SEED]",
+    .about = "PHOLD on the engine: N logical processes, K initial events each; each event\n"
+             "schedules one at now + L + Exp(M) to a uniformly drawn LP. Prints the\n"
+             "parameters, events: N, checksum: X and, last, events_per_sec: X.\n",
+    .opts = phold_options,
+    .apply = apply_phold,
+};
 
 static int bench_phold(int argc, char **argv)
 {
     ms_phold_params p = {16384, 1, 2400.0, 2.0, 0.0, 1};
-    int rc = parse_phold(argc, argv, &p);
-    if (rc != 0)
-        return rc == 1 ? MS_EXIT_OK : rc;
+    ms_cli_common c;
+    int first, rc = ms_cli_parse(&phold_spec, argc, argv, &c, &p, &first);
+    ms_cli_common_fini(&c);
+    if (rc >= 0)
+        return rc;
+    if (c.seed_set)
+        p.seed = c.seed;
     printf("lps: %u\nevents_per_lp: %u\nend_time: %g\nmean: %g\nlookahead: %g\nseed: %llu\n", p.lps,
            p.events_per_lp, p.end_time, p.mean, p.lookahead, (unsigned long long)p.seed);
     ms_phold_result r;

@@ -10,7 +10,6 @@
  * (ms_scenario_library_dir: the installed one, or the source tree's for a
  * binary in its build tree).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,73 +18,57 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
 #include "marketsim/market.h"
 #include "marketsim/scenario.h"
+#include "options.h"
 
 #define CMD "bench market"
 #define SCENARIO_FILE "frontier_dispute.cfg"
 
 typedef struct {
-    uint64_t buyers, years, seed;
-    int seed_set;
+    uint64_t buyers, years;
+    ms_cli_common c; /* -s, -I */
     const char *scenario;
 } bench_args;
 
-static const char help[] =
-    "usage: marketsim bench market [--buyers N] [--years Y] [-s SEED] [--scenario PATH]\n\n"
-    "Runs scenarios/" SCENARIO_FILE " with N buyers for Y years, one replication,\n"
-    "and prints buyers, years, events, decisions, seconds, peak_rss_mb and\n"
-    "buyer_months_per_sec, one `key: value` line each.\n"
-    "--buyers N is 1 to 100000000 (buyers.count's range), --years Y 1 to 100.\n"
-    "Defaults: --buyers 100000 --years 5, the scenario's own seed.\n";
+enum { OPT_BUYERS = MS_OPT_OWN, OPT_YEARS, OPT_SCENARIO };
 
-enum { OPT_BUYERS = 256, OPT_YEARS, OPT_SCENARIO };
+static const ms_cli_opt options[] = {
+    {OPT_BUYERS, "buyers", 0, "N", "buyers, 1 to 100000000 (buyers.count's range; default 100000)"},
+    {OPT_YEARS, "years", 0, "Y", "years simulated, 1 to 100 (default 5)"},
+    {.id = MS_OPT_SEED, .help = "master seed, 0..2^64-1 (default: the scenario's)"},
+    {OPT_SCENARIO, "scenario", 0, "PATH",
+     "another scenario (default: " SCENARIO_FILE " of the\n"
+     "scenario library)"},
+    {.id = MS_OPT_INCLUDE},
+    {.id = MS_OPT_HELP},
+    {0},
+};
 
-/* Returns -1 to go on, or an exit status. */
-static int parse(int argc, char **argv, bench_args *a)
+static int apply(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {
-        {"buyers", required_argument, NULL, OPT_BUYERS},
-        {"years", required_argument, NULL, OPT_YEARS},
-        {"seed", required_argument, NULL, 's'},
-        {"scenario", required_argument, NULL, OPT_SCENARIO},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c, bad = 0;
-    optind = 0;
-    opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":s:h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_BUYERS:
-            bad = ms_cli_parse_u64(CMD, "--buyers", optarg, 1, 100000000u, &a->buyers);
-            break;
-        case OPT_YEARS:
-            bad = ms_cli_parse_u64(CMD, "--years", optarg, 1, 100, &a->years);
-            break;
-        case 's':
-            bad = ms_cli_parse_u64(CMD, "--seed", optarg, 0, UINT64_MAX, &a->seed);
-            a->seed_set = 1;
-            break;
-        case OPT_SCENARIO:
-            a->scenario = optarg;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return MS_EXIT_OK;
-        case ':':
-            return ms_cli_usage_error(CMD, "%s needs a value", argv[optind - 1]);
-        default:
-            return ms_cli_usage_error(CMD, "unknown option '%s' (see --help)", argv[optind - 1]);
-        }
+    bench_args *a = ctx;
+    switch (id) {
+    case OPT_BUYERS:
+        return ms_cli_parse_u64(CMD, "--buyers", arg, 1, 100000000u, &a->buyers) ? MS_EXIT_USAGE
+                                                                                 : -1;
+    case OPT_YEARS:
+        return ms_cli_parse_u64(CMD, "--years", arg, 1, 100, &a->years) ? MS_EXIT_USAGE : -1;
+    default: /* OPT_SCENARIO */
+        a->scenario = arg;
+        return -1;
     }
-    if (bad)
-        return MS_EXIT_USAGE;
-    if (optind < argc)
-        return ms_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-    return -1;
 }
+
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis = "marketsim bench market [--buyers N] [--years Y] [-s SEED] [--scenario PATH]",
+    .about = "Runs " SCENARIO_FILE " with N buyers for Y years, one replication,\n"
+             "and prints buyers, years, events, decisions, seconds, peak_rss_mb and\n"
+             "buyer_months_per_sec, one `key: value` line each.\n",
+    .opts = options,
+    .apply = apply,
+};
 
 /* The default scenario, from the scenario library that came with the
  * program (installed, or the source tree's for a build-tree binary). */
@@ -119,8 +102,8 @@ static int load(const bench_args *a, const char *path, ms_scenario **sc)
         ms_errors_print(stderr, &errs);
         return st == MS_ENOMEM ? MS_EXIT_FAIL : MS_EXIT_USAGE;
     }
-    if (a->seed_set)
-        (*sc)->seed = a->seed;
+    if (a->c.seed_set)
+        (*sc)->seed = a->c.seed;
     return -1;
 }
 
@@ -137,8 +120,9 @@ static void report(const bench_args *a, const ms_market_result *res, double seco
 
 int ms_cli_bench_market(int argc, char **argv)
 {
-    bench_args a = {100000, 5, 0, 0, NULL};
-    int rc = parse(argc, argv, &a);
+    bench_args a = {.buyers = 100000, .years = 5};
+    int first, rc = ms_cli_parse(&spec, argc, argv, &a.c, &a, &first);
+    ms_cli_common_fini(&a.c);
     if (rc >= 0)
         return rc;
     char path[4200];

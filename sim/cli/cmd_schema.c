@@ -3,45 +3,37 @@
  * Prints the schema table (path, type, default, range, units, meaning) as
  * text, or as the Markdown of docs/scenario-reference.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "marketsim/scenario.h"
+#include "options.h"
 
 #define CMD "schema"
 
-static void usage(FILE *out)
-{
-    fputs("usage: marketsim schema [--markdown]\n\n"
-          "Lists every scenario key with its type, default, range, units and meaning.\n\n"
-          "  -m, --markdown          print the Markdown reference (docs/scenario-reference.md)\n"
-          "  -h, --help              this help\n",
-          out);
-}
+enum { OPT_MARKDOWN = MS_OPT_OWN };
+
+static const ms_cli_opt options[] = {
+    {OPT_MARKDOWN, "markdown", 'm', NULL,
+     "print the Markdown reference (docs/scenario-reference.md)"},
+    {.id = MS_OPT_HELP},
+    {0},
+};
+
+static const ms_cli_spec spec = {
+    .command = CMD,
+    .synopsis = "marketsim schema [--markdown]",
+    .about = "Lists every scenario key with its type, default, range, units and meaning.\n",
+    .opts = options,
+    .apply = ms_cli_apply_switch, /* ctx: the int that --markdown sets */
+};
 
 int ms_cli_schema(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"markdown", no_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int markdown = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "mh", longs, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            markdown = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return MS_EXIT_OK;
-        default:
-            return ms_cli_usage_error(CMD, "unknown option '%s' (see marketsim schema --help)",
-                                      argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return ms_cli_usage_error(CMD, "unexpected argument '%s' (see marketsim schema --help)",
-                                  argv[optind]);
+    ms_cli_common c;
+    int markdown = 0, first;
+    int rc = ms_cli_parse(&spec, argc, argv, &c, &markdown, &first);
+    ms_cli_common_fini(&c);
+    if (rc >= 0)
+        return rc;
     return ms_scenario_schema_print(stdout, markdown) == MS_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 }

@@ -28,13 +28,6 @@ static const ms_cli_opt options[] = {
     {0},
 };
 
-static int apply(void *ctx, int id, const char *arg)
-{
-    (void)id, (void)arg;
-    *(int *)ctx = 1; /* --print-config */
-    return -1;
-}
-
 static const ms_cli_spec spec = {
     .command = CMD,
     .synopsis = "marketsim validate SCENARIO.cfg [--set KEY=VALUE]... [--print-config]",
@@ -46,7 +39,7 @@ static const ms_cli_spec spec = {
     .operands = "SCENARIO.cfg",
     .min_operands = 1,
     .max_operands = 1,
-    .apply = apply,
+    .apply = ms_cli_apply_switch, /* ctx: the int that --print-config sets */
 };
 
 static int count_regulated(const ms_scenario *sc)

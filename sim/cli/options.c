@@ -62,6 +62,13 @@ static shared_opt row_of(const ms_cli_opt *o)
     return (shared_opt){o->name, o->letter, o->value, o->help};
 }
 
+int ms_cli_apply_switch(void *ctx, int id, const char *arg)
+{
+    (void)id, (void)arg;
+    *(int *)ctx = 1;
+    return -1;
+}
+
 int ms_cli_opt_set(const char *command, const char *flag, const char *arg)
 {
     if (!strchr(arg, '=') || arg[0] == '=')

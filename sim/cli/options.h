@@ -99,6 +99,10 @@ void ms_cli_common_fini(ms_cli_common *c);
 /* The command's --help: synopsis, about, the option lines, footer. */
 void ms_cli_help(const ms_cli_spec *spec, FILE *out);
 
+/* An apply callback for a command whose own options are all one switch:
+ * sets the int that ctx points to. */
+int ms_cli_apply_switch(void *ctx, int id, const char *arg);
+
 /* The shared checks of a value, for a command's own options too. */
 int ms_cli_opt_set(const char *command, const char *flag, const char *arg);
 

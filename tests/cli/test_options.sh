@@ -21,7 +21,8 @@ refused() {
     local cmd=$1 want=$2
     shift 2
     rm -rf out
-    "$BIN" "$cmd" "$@" >o.txt 2>e.txt
+    # shellcheck disable=SC2086 # "bench market" is two words
+    "$BIN" $cmd "$@" >o.txt 2>e.txt
     local rc=$?
     [ $rc -eq 2 ] && [ ! -s o.txt ] && [ ! -e out ] &&
         [ "$(cat e.txt)" = "marketsim: $cmd: error: $want" ] ||
@@ -63,6 +64,13 @@ for cmd in sweep sensitivity; do
     check "$cmd --levels odd" refused $cmd "--levels: morris needs an even level count, got '5'" "$SC" --levels 5 -o out
     check "$cmd -n 0" refused $cmd "-n: '0' is not a whole number in [1, 10000000]" "$SC" -n 0 -o out
 done
+# the benchmarks and schema read their flags the same way
+check "bench phold -s x" refused "bench phold" "-s: 'x' is not a whole number in [0, 18446744073709551615]" -s x
+check "bench market --years with no value" refused "bench market" "option '--years' needs a value (see marketsim bench market --help)" --years
+check "bench market -I missing" refused "bench market" "-I: 'nope' is not a directory" -I nope
+check "schema takes no operand" refused schema "unexpected argument 'x'" x
+check "schema --bogus" refused schema "unknown option '--bogus' (see marketsim schema --help)" --bogus
+check "bench phold --help lists its defaults" eval '"$BIN" bench phold --help | grep -qx "      --lps N             logical processes (default 16384)"'
 # long and short forms are one option; values may follow with '='
 check "--threads=2 --replications=2 --seed=7 --output=DIR --quiet run" eval \
     '"$BIN" run "$SC" --threads=2 --replications=2 --seed=7 --set buyers.count=200 --output=out --quiet && [ -s out/summary.csv ]'
