@@ -7,18 +7,24 @@
  * the shortest text (C locale) that reads back as the value drawn.
  *
  * SPEC forms (after KEY=):
- *   a,b,c      a list (grid only): taken verbatim, may be words
+ *   a,b,c      a list (grid only)
  *   lo:hi:n    n evenly spaced values from lo to hi (grid only)
  *   lo:hi      a range (lhs, sobol, saltelli, morris)
- * When both bounds of a numeric spec are written as integers, the values
- * are whole numbers too (rounded for grid, floored strata for lhs/sobol),
- * so integer keys such as buyers.count can be varied.
+ * Every KEY is looked up in the schema and its spec typed by the key, not
+ * by how the numbers are written: a float key takes reals (0:1 is the
+ * interval [0, 1]); an integer key takes whole numbers (rounded for grid,
+ * floored strata for lhs/sobol/saltelli, rounded Morris levels), and its
+ * numbers may be written 300, 300L, 300.0 or 3e2 (a list value --set
+ * reads is kept as written, 300.0 becomes 300; 300.5 is refused). Every
+ * number the user wrote must lie in the key's range. A word key (bool,
+ * choice, id, string) takes a list only, verbatim, ':' included. Errors
+ * quote the user's text: err->file is "--vary", err->key the KEY=SPEC.
  *
  * Point order: grid is the cartesian product with the first --vary slowest;
  * lhs and sobol are in sample order; a design file in row order; saltelli
  * and morris in the layouts of sensitivity.h (A, AB_1..AB_k, B per base
  * sample; k + 1 points per trajectory). Morris values are the grid levels
- * lo + (hi - lo) l / (L - 1), rounded for integral bounds.
+ * lo + (hi - lo) l / (L - 1), rounded for an integer key.
  */
 #ifndef MARKETSIM_DESIGN_H
 #define MARKETSIM_DESIGN_H
@@ -59,8 +65,9 @@ typedef struct {
 
 /* Builds a grid, lhs or sobol design from `n` arguments of the form
  * KEY=SPEC. samples is the point count for lhs and sobol (ignored for
- * grid); seed drives lhs. On failure returns MS_EUSAGE (err: key = the
- * --vary text, message says what is wrong) or MS_ENOMEM, and *d is empty.
+ * grid); seed drives lhs. On failure returns MS_EUSAGE (err: file =
+ * "--vary", key = the --vary text, or key = "-n"/"--levels" for those
+ * flags; the message says what is wrong) or MS_ENOMEM, and *d is empty.
  * Free with ms_design_fini. */
 ms_status ms_design_build(ms_design_kind kind, const char *const *vary, int n, size_t samples,
                           uint64_t seed, ms_design *d, ms_error *err);
@@ -76,7 +83,9 @@ ms_status ms_design_build_levels(ms_design_kind kind, const char *const *vary, i
  * order); nothing for other kinds. */
 void ms_design_manifest(const ms_design *d, ms_buf *b);
 /* Reads a design file: a CSV with a header of keys and one row per point
- * (SALib, EMA Workbench or any tool). Errors name the file and line. */
+ * (SALib, EMA Workbench or any tool). Keys must be in the schema and cells
+ * are typed by them as --vary's list values are (100.0 in an integer
+ * column is 100). Errors name the file and line. */
 ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err);
 
 /* The value of key k at point p. */

@@ -303,9 +303,12 @@ ms_status ms_scenario_schema_print(FILE *out, int markdown);
 
 /* A scalar key of the schema, as --set names it. */
 typedef struct {
-    int is_float;    /* 1 for a float key (integers, names, lists are not) */
-    double min, max; /* its range, inclusive */
-    char type[32];   /* the schema's type text, for messages */
+    int is_float;       /* 1 for a float key (integers, names, lists are not) */
+    int is_int;         /* 1 for an integer key (32- or 64-bit) */
+    double min, max;    /* a number key's range, inclusive (the seed: -2^63 to 2^64 - 1) */
+    char type[32];      /* the schema's type text, for messages */
+    char expected[400]; /* type and range as --set's messages give them:
+                         * "64-bit integer, 1 to 100000000" */
 } ms_scenario_keyinfo;
 
 /* Looks up a concrete key path ("clouds.aws.price_index", "events[0].value")

@@ -38,7 +38,9 @@ static const ms_cli_opt options[] = {
      .help = "base samples (sobol, at least 8) or trajectories (morris,\n"
              "at least 2)"},
     {.id = MS_OPT_LEVELS},
-    {.id = MS_OPT_VARY, .help = "a key and its range lo:hi (repeatable)"},
+    {.id = MS_OPT_VARY,
+     .help = "a key and its range lo:hi (repeatable), typed by the\n"
+             "key: reals for a float key, whole numbers for an integer"},
     {.id = MS_OPT_OUTPUT, .help = "the sweep's output directory"},
     {.id = MS_OPT_REPS, .help = "replications per point (default: sim.replications)"},
     {.id = MS_OPT_SET, .help = "override a scenario key at every point (repeatable)"},

@@ -72,7 +72,10 @@ static int parse_design(sweep_args *a, const char *arg)
 enum { OPT_DESIGN = MS_OPT_OWN, OPT_DFILE, OPT_SHARD, OPT_PROGRESS };
 
 static const ms_cli_opt options[] = {
-    {.id = MS_OPT_VARY, .help = "a,b,c (list) or lo:hi:n (grid); lo:hi (other designs)"},
+    {.id = MS_OPT_VARY,
+     .help = "a,b,c (list) or lo:hi:n (grid); lo:hi (other designs);\n"
+             "typed by KEY (`marketsim schema`): a float key takes\n"
+             "reals (0:1 is [0, 1]), an integer key whole numbers"},
     {OPT_DESIGN, "design", 0, "KIND",
      "grid (default), lhs (Latin hypercube), sobol; for\n"
      "`marketsim sensitivity`: saltelli (Sobol indices,\n"

@@ -3,13 +3,17 @@
  * quoted (RFC 4180, no line breaks inside a field); CRLF line ends and a
  * UTF-8 byte-order mark are accepted; blank lines are skipped. A NUL byte,
  * invalid UTF-8, a line over 64 KiB or more than MS_DESIGN_FILE_MAX_POINTS
- * rows is refused with the line number, as soon as it is read. */
+ * rows is refused with the line number, as soon as it is read. Keys are
+ * looked up in the schema and every cell is typed by its key as --vary's
+ * lists are (design_internal.h): an integer key's 300.0, as pandas writes
+ * it, reads as 300; 300.5 or a value out of the key's range is refused. */
 #define _POSIX_C_SOURCE 200809L /* getline */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "design_internal.h"
 #include "marketsim/csv.h"
 #include "marketsim/design.h"
 #include "marketsim/scenario.h"
@@ -69,7 +73,7 @@ static int next_line(reader *r, ms_error *err)
     return 1;
 }
 
-static ms_status read_header(reader *r, ms_design *d, ms_error *err)
+static ms_status read_header(reader *r, ms_design *d, ms_design_key *types, ms_error *err)
 {
     const char *path = r->path;
     int got = next_line(r, err);
@@ -95,11 +99,19 @@ static ms_status read_header(reader *r, ms_design *d, ms_error *err)
                                     k + 1);
         strcpy(d->keys[k], fields[k]);
     }
+    for (int k = 0; k < n; k++) {
+        char why[MS_DESIGN_WHY_LEN];
+        if (ms_design_key_lookup(d->keys[k], &types[k], why) != MS_OK)
+            return ms_error_set(err, MS_EUSAGE, path, 1, d->keys[k], "column %d: %s", k + 1, why);
+    }
     d->n_keys = n;
     return MS_OK;
 }
 
-static ms_status add_row(ms_design *d, char **fields, size_t *cap)
+/* Appends a row of cells typed by their keys; MS_EUSAGE with why set, or
+ * MS_ENOMEM. */
+static ms_status add_row(ms_design *d, const ms_design_key *types, char **fields, size_t *cap,
+                         int *bad, char *why)
 {
     if (d->n_points == *cap) {
         size_t nc = *cap ? *cap * 2 : 64;
@@ -109,19 +121,20 @@ static ms_status add_row(ms_design *d, char **fields, size_t *cap)
         d->cells = cells;
         *cap = nc;
     }
+    char **row = d->cells + d->n_points * (size_t)d->n_keys;
     for (int k = 0; k < d->n_keys; k++) {
-        size_t len = strlen(fields[k]);
-        char *v = malloc(len + 1);
-        if (!v)
-            return MS_ENOMEM;
-        memcpy(v, fields[k], len + 1);
-        d->cells[d->n_points * (size_t)d->n_keys + (size_t)k] = v;
+        if (!(row[k] = ms_design_value(&types[k], fields[k], why))) {
+            for (int j = 0; j < k; j++)
+                free(row[j]);
+            *bad = k;
+            return why[0] ? MS_EUSAGE : MS_ENOMEM;
+        }
     }
     d->n_points++;
     return MS_OK;
 }
 
-static ms_status read_rows(reader *r, ms_design *d, ms_error *err)
+static ms_status read_rows(reader *r, ms_design *d, const ms_design_key *types, ms_error *err)
 {
     const char *path = r->path;
     size_t cap = 0;
@@ -145,7 +158,12 @@ static ms_status read_rows(reader *r, ms_design *d, ms_error *err)
         for (int k = 0; k < n; k++)
             if (!fields[k][0])
                 return ms_error_set(err, MS_EUSAGE, path, lineno, d->keys[k], "empty value");
-        if (add_row(d, fields, &cap) != MS_OK)
+        char why[MS_DESIGN_WHY_LEN];
+        int bad = 0;
+        ms_status st = add_row(d, types, fields, &cap, &bad, why);
+        if (st == MS_EUSAGE)
+            return ms_error_set(err, st, path, lineno, d->keys[bad], "%s", why);
+        if (st != MS_OK)
             return ms_error_set(err, MS_ENOMEM, path, lineno, "--design-file", "out of memory");
     }
     if (got < 0)
@@ -164,9 +182,10 @@ ms_status ms_design_read_csv(const char *path, ms_design *d, ms_error *err)
     if (!f)
         return ms_error_set(err, MS_EUSAGE, path, 0, "--design-file", "cannot open the file");
     reader r = {f, path, NULL, 0, 0, MS_OK};
-    ms_status st = read_header(&r, d, err);
+    ms_design_key types[MS_DESIGN_MAX_KEYS];
+    ms_status st = read_header(&r, d, types, err);
     if (st == MS_OK)
-        st = read_rows(&r, d, err);
+        st = read_rows(&r, d, types, err);
     free(r.line);
     fclose(f);
     if (st != MS_OK)

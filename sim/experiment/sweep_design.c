@@ -2,10 +2,11 @@
  * file designs (see design.h). Latin hypercube draws come from the stream
  * (seed, 0, DESIGN, key index), so a design is a pure function of its
  * arguments; Saltelli and Morris points on the unit cube come from
- * sensitivity.c and are only scaled here. */
+ * sensitivity.c and are only scaled here. Each spec is typed by its key's
+ * schema type (design_value.c): reals for a float key, whole numbers for
+ * an integer key, words only in lists. */
 #include "marketsim/design.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_randist.h>
 
-#include "marketsim/csv.h"
+#include "design_internal.h"
 #include "marketsim/rng.h"
 #include "marketsim/sensitivity.h"
 
@@ -24,25 +25,18 @@
 /* One parsed SPEC. */
 typedef struct {
     char key[MS_DESIGN_KEY_LEN];
-    int is_list, integral;
+    ms_design_key type;
+    int is_list;
     double lo, hi;
     long n;       /* lo:hi:n count, or 0 for lo:hi */
     char **items; /* list values */
     size_t n_items;
 } spec;
 
-static int parse_num(const char *s, double *v, int *integral)
+/* A refusal of the user's --vary text: `--vary: error: KEY=SPEC: why`. */
+static ms_status spec_error(ms_error *err, const char *arg, const char *why)
 {
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno != 0 || !isfinite(*v))
-        return -1;
-    const char *p = s + (*s == '-' || *s == '+');
-    *integral = *p != '\0';
-    for (; *p; p++)
-        *integral &= isdigit((unsigned char)*p) != 0;
-    return 0;
+    return ms_error_set(err, MS_EUSAGE, "--vary", 0, arg, "%s", why);
 }
 
 static char *dup_str(const char *s, size_t n)
@@ -62,6 +56,7 @@ static void spec_fini(spec *s)
     free(s->items);
 }
 
+/* a,b,c: each value typed by the key (ms_design_value). */
 static ms_status split_list(spec *s, const char *text, const char *arg, ms_error *err)
 {
     size_t n = 1;
@@ -75,16 +70,34 @@ static ms_status split_list(spec *s, const char *text, const char *arg, ms_error
         const char *end = strchr(start, ',');
         size_t len = end ? (size_t)(end - start) : strlen(start);
         if (len == 0)
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "empty value in list");
-        if (!(s->items[s->n_items++] = dup_str(start, len)))
+            return spec_error(err, arg, "empty value in list");
+        char *item = dup_str(start, len), why[MS_DESIGN_WHY_LEN];
+        if (!item)
             return MS_ENOMEM;
+        s->items[s->n_items] = ms_design_value(&s->type, item, why);
+        free(item);
+        if (!s->items[s->n_items++])
+            return why[0] ? spec_error(err, arg, why) : MS_ENOMEM;
         start = end ? end + 1 : start + len;
     }
     s->is_list = 1;
     return MS_OK;
 }
 
-/* lo:hi or lo:hi:n */
+/* The count n of lo:hi:n, written as digits. */
+static int parse_count(const char *c, long *n)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(c, &end, 10);
+    if (end == c || *end || errno || v < 1 || v > 1000000)
+        return -1;
+    *n = v;
+    return 0;
+}
+
+/* lo:hi or lo:hi:n of a number key, the bounds typed and range-checked by
+ * the key. */
 static ms_status parse_range(spec *s, char *text, const char *arg, ms_error *err)
 {
     char *a = text, *b = strchr(a, ':');
@@ -92,55 +105,44 @@ static ms_status parse_range(spec *s, char *text, const char *arg, ms_error *err
     char *c = strchr(b, ':');
     if (c)
         *c++ = '\0';
-    int ia, ib, ic;
-    double n = 0;
-    if (parse_num(a, &s->lo, &ia) || parse_num(b, &s->hi, &ib))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
-                            "bounds must be numbers (lo:hi or lo:hi:n)");
-    if (c && (parse_num(c, &n, &ic) || !ic || n < 1 || n > 1e6))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
-                            "the count n in lo:hi:n must be a whole number from 1 to 1000000");
+    char why[MS_DESIGN_WHY_LEN];
+    if (ms_design_number(&s->type, a, &s->lo, why) || ms_design_number(&s->type, b, &s->hi, why))
+        return spec_error(err, arg, why);
+    if (c && parse_count(c, &s->n))
+        return spec_error(err, arg,
+                          "the count n in lo:hi:n must be a whole number from 1 to 1000000");
     if (s->hi < s->lo)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "lo must not exceed hi");
-    s->integral = ia && ib;
-    s->n = (long)n;
+        return spec_error(err, arg, "lo must not exceed hi");
     return MS_OK;
 }
 
+/* KEY=SPEC: the key looked up in the schema, then a list, or a range for
+ * a number key (a word key's spec is always a list: ids may hold ':'). */
 static ms_status parse_spec(const char *arg, spec *s, ms_error *err)
 {
     memset(s, 0, sizeof *s);
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1])
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
-                            "expected KEY=SPEC (a,b,c or lo:hi:n or lo:hi)");
+        return spec_error(err, arg, "expected KEY=SPEC (a,b,c or lo:hi:n or lo:hi)");
     if ((size_t)(eq - arg) >= MS_DESIGN_KEY_LEN)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "key too long");
+        return spec_error(err, arg, "key too long");
     memcpy(s->key, arg, (size_t)(eq - arg));
+    char why[MS_DESIGN_WHY_LEN];
+    if (ms_design_key_lookup(s->key, &s->type, why) != MS_OK)
+        return spec_error(err, arg, why);
     const char *text = eq + 1;
-    if (!strchr(text, ':'))
+    if (!strchr(text, ':') || s->type.type == MS_DESIGN_KEY_OTHER)
         return split_list(s, text, arg, err);
     char buf[256];
     if (strlen(text) >= sizeof buf)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg, "spec too long");
+        return spec_error(err, arg, "spec too long");
     strcpy(buf, text);
     return parse_range(s, buf, arg, err);
 }
 
-/* The shortest %.Ng (N <= 17) that reads back as v: 0.1:0.7:4 gives 0.3,
- * not 0.29999999999999999, and the value set is still exactly v. */
-static char *fmt_value(double v, int integral)
+static int is_int(const spec *s)
 {
-    char tmp[40];
-    if (integral)
-        snprintf(tmp, sizeof tmp, "%.0f", v);
-    else
-        for (int digits = 1; digits <= MS_CSV_EXACT_DIGITS; digits++) {
-            ms_csv_format(tmp, sizeof tmp, v, digits);
-            if (strtod(tmp, NULL) == v)
-                break;
-        }
-    return dup_str(tmp, strlen(tmp));
+    return s->type.type == MS_DESIGN_KEY_INT;
 }
 
 /* The values a grid takes along one key. */
@@ -149,16 +151,16 @@ static ms_status grid_values(spec *s, const char *arg, ms_error *err)
     if (s->is_list)
         return MS_OK;
     if (s->n == 0)
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, arg,
-                            "a grid needs a list a,b,c or lo:hi:n (lo:hi is for lhs and sobol)");
+        return spec_error(err, arg,
+                          "a grid needs a list a,b,c or lo:hi:n (lo:hi is for lhs and sobol)");
     s->items = calloc((size_t)s->n, sizeof *s->items);
     if (!s->items)
         return MS_ENOMEM;
     for (long i = 0; i < s->n; i++) {
         double v = s->n == 1 ? s->lo : s->lo + (s->hi - s->lo) * (double)i / (double)(s->n - 1);
-        if (s->integral)
+        if (is_int(s))
             v = floor(v + 0.5);
-        if (!(s->items[s->n_items++] = fmt_value(v, s->integral)))
+        if (!(s->items[s->n_items++] = ms_design_format(v, s->type.type)))
             return MS_ENOMEM;
     }
     return MS_OK;
@@ -181,7 +183,7 @@ static ms_status build_grid(ms_design *d, spec *specs, const char *const *vary, 
         if (st != MS_OK)
             return st;
         if (points > MAX_POINTS / specs[k].n_items)
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k],
+            return ms_error_set(err, MS_EUSAGE, "--vary", 0, vary[k],
                                 "the grid has more than %zu points", MAX_POINTS);
         points *= specs[k].n_items;
     }
@@ -200,10 +202,11 @@ static ms_status build_grid(ms_design *d, spec *specs, const char *const *vary, 
     return MS_OK;
 }
 
-/* Maps u in [0,1) onto a spec's range. */
+/* Maps u in [0,1) onto a spec's range: an integer key's lo..hi in equal
+ * strata of whole numbers. */
 static double scale(const spec *s, double u)
 {
-    if (!s->integral)
+    if (!is_int(s))
         return s->lo + (s->hi - s->lo) * u;
     double v = floor(s->lo + (s->hi - s->lo + 1) * u);
     return v > s->hi ? s->hi : v;
@@ -212,7 +215,7 @@ static double scale(const spec *s, double u)
 static ms_status fill_unit(ms_design *d, const spec *specs, size_t p, const double *u)
 {
     for (int k = 0; k < d->n_keys; k++) {
-        char *v = fmt_value(scale(&specs[k], u[k]), specs[k].integral);
+        char *v = ms_design_format(scale(&specs[k], u[k]), specs[k].type.type);
         if (!v)
             return MS_ENOMEM;
         d->cells[p * (size_t)d->n_keys + (size_t)k] = v;
@@ -259,12 +262,12 @@ static ms_status build_sobol(ms_design *d, const spec *specs, size_t n)
     return st;
 }
 
-/* Morris levels are a grid: lo + (hi - lo) u, rounded for whole
- * numbers (the floored strata of scale() would not keep the levels). */
+/* Morris levels are a grid: lo + (hi - lo) u, rounded for an integer
+ * key (the floored strata of scale() would not keep the levels). */
 static double grid_scale(const spec *s, double u)
 {
     double v = s->lo + (s->hi - s->lo) * u;
-    return s->integral ? floor(v + 0.5) : v;
+    return is_int(s) ? floor(v + 0.5) : v;
 }
 
 /* The unit-cube points of a sensitivity design, scaled onto the specs. */
@@ -287,7 +290,7 @@ static ms_status build_sa(ms_design *d, const spec *specs, size_t samples, int l
             continue;
         }
         for (int j = 0; st == MS_OK && j < k; j++) {
-            char *v = fmt_value(grid_scale(&specs[j], up[j]), specs[j].integral);
+            char *v = ms_design_format(grid_scale(&specs[j], up[j]), specs[j].type.type);
             d->cells[p * (size_t)k + (size_t)j] = v;
             st = v ? MS_OK : MS_ENOMEM;
         }
@@ -302,9 +305,9 @@ static ms_status build_sa(ms_design *d, const spec *specs, size_t samples, int l
     return st;
 }
 
-/* saltelli and morris: sizes and ranges they need beyond check_specs. */
-static ms_status check_sa(ms_design_kind kind, const spec *specs, int n, const char *const *vary,
-                          size_t samples, int levels, ms_error *err)
+/* saltelli and morris: the sizes they need, checked before any key is
+ * looked up. */
+static ms_status check_sa(ms_design_kind kind, int n, size_t samples, int levels, ms_error *err)
 {
     const char *name = ms_design_kind_name(kind);
     if (kind == MS_DESIGN_SALTELLI && n > MS_SENS_SOBOL_MAX_KEYS)
@@ -321,26 +324,30 @@ static ms_status check_sa(ms_design_kind kind, const spec *specs, int n, const c
         return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n",
                             "%s with %d keys has more than %zu points: -n at most %zu", name, n,
                             MAX_POINTS, MAX_POINTS / per);
-    for (int k = 0; k < n; k++)
-        if (!(specs[k].lo < specs[k].hi))
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs lo < hi", name);
     return MS_OK;
 }
 
 static ms_status check_specs(ms_design_kind kind, spec *specs, int n, const char *const *vary,
-                             size_t samples, ms_error *err)
+                             ms_error *err)
 {
+    const char *name = ms_design_kind_name(kind);
+    int sa = kind == MS_DESIGN_SALTELLI || kind == MS_DESIGN_MORRIS;
     for (int k = 0; k < n; k++) {
+        const spec *s = &specs[k];
         for (int j = 0; j < k; j++)
-            if (strcmp(specs[j].key, specs[k].key) == 0)
-                return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "key varied twice");
-        if (kind != MS_DESIGN_GRID && (specs[k].is_list || specs[k].n != 0))
-            return ms_error_set(err, MS_EUSAGE, NULL, 0, vary[k], "%s needs a range lo:hi",
-                                ms_design_kind_name(kind));
+            if (strcmp(specs[j].key, s->key) == 0)
+                return ms_error_set(err, MS_EUSAGE, "--vary", 0, vary[k], "key varied twice");
+        if (kind != MS_DESIGN_GRID && s->type.type == MS_DESIGN_KEY_OTHER)
+            return ms_error_set(err, MS_EUSAGE, "--vary", 0, vary[k],
+                                "%s samples number keys from a range lo:hi, and %s is a %s "
+                                "(vary it with a list a,b,c in a grid)",
+                                name, s->key, s->type.info.type);
+        if (kind != MS_DESIGN_GRID && (s->is_list || s->n != 0))
+            return ms_error_set(err, MS_EUSAGE, "--vary", 0, vary[k], "%s needs a range lo:hi",
+                                name);
+        if (sa && !(s->lo < s->hi))
+            return ms_error_set(err, MS_EUSAGE, "--vary", 0, vary[k], "%s needs lo < hi", name);
     }
-    if (kind != MS_DESIGN_GRID && (samples < 1 || samples > MAX_POINTS))
-        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n", "%s needs -n SAMPLES from 1 to %zu",
-                            ms_design_kind_name(kind), MAX_POINTS);
     return MS_OK;
 }
 
@@ -362,15 +369,16 @@ ms_status ms_design_build_levels(ms_design_kind kind, const char *const *vary, i
     if (n < 1 || n > MS_DESIGN_MAX_KEYS)
         return ms_error_set(err, MS_EUSAGE, NULL, 0, "--vary", "give 1 to %d --vary options",
                             MS_DESIGN_MAX_KEYS);
+    if (kind != MS_DESIGN_GRID && (samples < 1 || samples > MAX_POINTS))
+        return ms_error_set(err, MS_EUSAGE, NULL, 0, "-n", "%s needs -n SAMPLES from 1 to %zu",
+                            ms_design_kind_name(kind), MAX_POINTS);
+    ms_status st = sa ? check_sa(kind, n, samples, levels, err) : MS_OK;
     spec specs[MS_DESIGN_MAX_KEYS];
     int parsed = 0;
-    ms_status st = MS_OK;
     for (; st == MS_OK && parsed < n; parsed++)
         st = parse_spec(vary[parsed], &specs[parsed], err);
     if (st == MS_OK)
-        st = check_specs(kind, specs, n, vary, samples, err);
-    if (st == MS_OK && sa)
-        st = check_sa(kind, specs, n, vary, samples, levels, err);
+        st = check_specs(kind, specs, n, vary, err);
     d->n_keys = n;
     for (int k = 0; st == MS_OK && k < n; k++)
         memcpy(d->keys[k], specs[k].key, sizeof d->keys[k]);
@@ -406,8 +414,10 @@ void ms_design_manifest(const ms_design *d, ms_buf *b)
         ms_buf_printf(b, "design_levels,%d\n", d->levels);
     ms_buf_puts(b, "design_bounds,");
     for (int k = 0; k < d->n_keys; k++) {
-        char *lo = fmt_value(d->lo[k], whole(d->lo[k]));
-        char *hi = fmt_value(d->hi[k], whole(d->hi[k]));
+        char *lo =
+            ms_design_format(d->lo[k], whole(d->lo[k]) ? MS_DESIGN_KEY_INT : MS_DESIGN_KEY_FLOAT);
+        char *hi =
+            ms_design_format(d->hi[k], whole(d->hi[k]) ? MS_DESIGN_KEY_INT : MS_DESIGN_KEY_FLOAT);
         if (lo && hi)
             ms_buf_printf(b, "%s%s:%s", k ? ";" : "", lo, hi);
         else

@@ -1,5 +1,6 @@
 /* keyinfo.c - one key of the schema looked at from outside the loader:
- * what --fit (calibrate) needs to know of a key before it varies it.
+ * what --fit (calibrate) and --vary (sweep designs) need to know of a key
+ * before they vary it.
  *
  * A key's value in a built scenario is read back from the scenario's own
  * libconfig text (ms_scenario_write), so there is one mapping from paths to
@@ -24,9 +25,14 @@ ms_status ms_scenario_key_info(const char *key, ms_scenario_keyinfo *info, ms_er
                             errs.count ? errs.items[0].msg : "unknown key");
     memset(info, 0, sizeof *info);
     info->is_float = k->type == MS_SCHEMA_FLOAT;
+    info->is_int = k->type == MS_SCHEMA_INT || k->type == MS_SCHEMA_INT64;
     info->min = k->min;
-    info->max = k->max;
+    /* --set reads a seed of 2^63 or more as its two's complement */
+    info->max = k->flags & MS_SCHEMA_U64 ? 18446744073709551615.0 : k->max;
     ms_schema_type_text(k, info->type, sizeof info->type);
+    char range[360];
+    ms_schema_range_text(k, range, sizeof range);
+    snprintf(info->expected, sizeof info->expected, "%s, %s", info->type, range);
     return MS_OK;
 }
 

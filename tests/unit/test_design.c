@@ -1,6 +1,9 @@
 /* test_design.c - sweep designs: grid, Latin hypercube, Sobol and design
  * files (design.h). Every check compares against values worked out here
- * or against GSL directly, so a wrong order, count or value fails. */
+ * or against GSL directly, so a wrong order, count or value fails. Keys
+ * are real schema keys: a design is typed by them (dispute.p_amend and
+ * clouds.<id>.price_index are floats, sim.horizon_months and sim.seed
+ * integers, sim.name and sim.initial_regime words). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +34,8 @@ static ms_status build(ms_design_kind kind, const char *const *vary, int n, size
 
 static void test_grid_cartesian(void)
 {
-    const char *vary[] = {"sim.initial_regime=R2p,R3", "buyers.count=1:3:3", "x.y=0.5,1.5"};
+    const char *vary[] = {"sim.initial_regime=R2p,R3", "buyers.count=1:3:3",
+                          "clouds.aws.price_index=0.5,1.5"};
     ms_design d;
     ms_error err;
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, vary, 3, 0, 0, &d, &err), MS_OK);
@@ -40,7 +44,7 @@ static void test_grid_cartesian(void)
     CU_ASSERT_EQUAL_FATAL(d.n_points, 12);
     CU_ASSERT_STRING_EQUAL(d.keys[0], "sim.initial_regime");
     CU_ASSERT_STRING_EQUAL(d.keys[1], "buyers.count");
-    CU_ASSERT_STRING_EQUAL(d.keys[2], "x.y");
+    CU_ASSERT_STRING_EQUAL(d.keys[2], "clouds.aws.price_index");
     const char *a[] = {"R2p", "R3"}, *b[] = {"1", "2", "3"}, *c[] = {"0.5", "1.5"};
     for (size_t p = 0; p < 12; p++) { /* first key slowest, last fastest */
         CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, p, 0), a[p / 6]);
@@ -72,13 +76,13 @@ static void test_grid_range_endpoints(void)
     }
     ms_design_fini(&d);
 
-    const char *one[] = {"k=2.5:9:1"}; /* n = 1: lo */
+    const char *one[] = {"clouds.aws.price_index=2.5:9:1"}; /* n = 1: lo */
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, one, 1, 0, 0, &d, &err), MS_OK);
     CU_ASSERT_EQUAL_FATAL(d.n_points, 1);
     CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "2.5");
     ms_design_fini(&d);
 
-    const char *neg[] = {"k=-1:1:5"}; /* integral bounds around zero */
+    const char *neg[] = {"sim.seed=-1:1:5"}; /* an integer key around zero */
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, neg, 1, 0, 0, &d, &err), MS_OK);
     CU_ASSERT_EQUAL_FATAL(d.n_points, 5);
     for (size_t p = 0; p < 5; p++) { /* -1,-0.5,0,0.5,1 rounded: whole, in range */
@@ -92,9 +96,9 @@ static void test_grid_range_endpoints(void)
     ms_design_fini(&d);
 }
 
-static void test_grid_integral(void)
+static void test_grid_typed(void)
 {
-    const char *vary[] = {"buyers.count=1000:3000:5", "n=1:10:4"};
+    const char *vary[] = {"buyers.count=1000:3000:5", "sim.horizon_months=1:10:4"};
     ms_design d;
     ms_error err;
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, vary, 2, 0, 0, &d, &err), MS_OK);
@@ -106,27 +110,60 @@ static void test_grid_integral(void)
     }
     ms_design_fini(&d);
 
-    /* one bound written as a decimal: not integral, so 1.5 stays 1.5 */
-    const char *mixed[] = {"k=1.0:2:3"};
-    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, mixed, 1, 0, 0, &d, &err), MS_OK);
-    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 0), "1.5");
+    /* a float key takes reals however its bounds are written */
+    const char *reals[][1] = {{"clouds.aws.price_index=1.0:2:3"}, {"clouds.aws.price_index=1:2:3"}};
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, reals[i], 1, 0, 0, &d, &err), MS_OK);
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "1");
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 0), "1.5");
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 2, 0), "2");
+        ms_design_fini(&d);
+    }
+    const char *amend[] = {"dispute.p_amend=0:1:5"};
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, amend, 1, 0, 0, &d, &err), MS_OK);
+    const char *quarters[] = {"0", "0.25", "0.5", "0.75", "1"};
+    for (size_t p = 0; p < 5; p++)
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, p, 0), quarters[p]);
+    ms_design_fini(&d);
+
+    /* an integer key takes whole numbers however its bounds are written:
+     * 300.0 and 3e2 read as 300 */
+    const char *ints[] = {"buyers.count=300.0:5e2:3"};
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, ints, 1, 0, 0, &d, &err), MS_OK);
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "300");
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 0), "400");
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 2, 0), "500");
+    ms_design_fini(&d);
+}
+
+static void expect_list(const char *spec, const char *const *want, size_t n)
+{
+    const char *vary[] = {spec};
+    ms_design d;
+    ms_error err;
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, vary, 1, 0, 0, &d, &err), MS_OK);
+    CU_ASSERT_EQUAL_FATAL(d.n_points, n);
+    for (size_t p = 0; p < n; p++)
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, p, 0), want[p]);
     ms_design_fini(&d);
 }
 
 static void test_grid_list_verbatim(void)
 {
-    const char *vary[] = {"k=0.30,abc,1e3,-7"};
+    /* words verbatim, ':' included (a word key's spec is always a list) */
+    const char *words[] = {"0.30", "abc", "1e3", "-7", "a:b"};
+    expect_list("sim.name=0.30,abc,1e3,-7,a:b", words, 5);
+    /* a float key's numbers as written */
+    const char *reals[] = {"0.30", "1e1", "7", "+2.5"};
+    expect_list("clouds.aws.price_index=0.30,1e1,7,+2.5", reals, 4);
+    /* an integer key's: as written when --set reads them, else the whole
+     * number they denote */
+    const char *ints[] = {"007", "300L", "300", "1000", "-5"};
+    expect_list("sim.seed=007,300L,300.0,1e3,-5.0", ints, 5);
+
     ms_design d;
     ms_error err;
-    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, vary, 1, 0, 0, &d, &err), MS_OK);
-    CU_ASSERT_EQUAL_FATAL(d.n_points, 4);
-    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "0.30");
-    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 0), "abc");
-    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 2, 0), "1e3");
-    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 3, 0), "-7");
-    ms_design_fini(&d);
-
-    const char *single[] = {"k=42"}; /* a one-item list */
+    const char *single[] = {"buyers.count=42"}; /* a one-item list */
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_GRID, single, 1, 0, 0, &d, &err), MS_OK);
     CU_ASSERT_EQUAL(d.n_points, 1);
     CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "42");
@@ -139,7 +176,8 @@ static void test_grid_list_verbatim(void)
 
 static void test_lhs_strata(void)
 {
-    const char *vary[] = {"a=0.0:1", "b=-5.5:4.5", "c=100:200"};
+    const char *vary[] = {"dispute.p_amend=0.0:1", "buyers.segments.s.defer_utility=-5.5:4.5",
+                          "sim.horizon_months=100:200"};
     double lo[] = {0, -5.5}, hi[] = {1, 4.5};
     ms_design d;
     ms_error err;
@@ -159,7 +197,7 @@ static void test_lhs_strata(void)
             CU_ASSERT_EQUAL(hits[b], 1);
     }
     int distinct = 0;
-    for (size_t p = 0; p < LHS_N; p++) { /* integral bounds: whole numbers in range */
+    for (size_t p = 0; p < LHS_N; p++) { /* an integer key: whole numbers in range */
         double v = num(ms_design_cell(&d, p, 2));
         CU_ASSERT_EQUAL(v, floor(v));
         CU_ASSERT(v >= 100 && v <= 200);
@@ -168,17 +206,32 @@ static void test_lhs_strata(void)
     CU_ASSERT(distinct > LHS_N / 2);
     ms_design_fini(&d);
 
-    /* 0:1 is integral (both bounds written as integers): whole values 0 and
-     * 1 only, each taking half of the strata */
-    const char *whole[] = {"a=0:1"};
-    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, whole, 1, LHS_N, 7, &d, &err), MS_OK);
-    int ones = 0;
+    /* a float key's 0:1 is the same design as 0.0:1: reals, not 0 or 1 */
+    const char *real[] = {"dispute.p_amend=0:1"}, *dotted[] = {"dispute.p_amend=0.0:1.0"};
+    ms_design d2;
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, real, 1, LHS_N, 7, &d, &err), MS_OK);
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, dotted, 1, LHS_N, 7, &d2, &err), MS_OK);
+    int whole = 0;
+    for (size_t p = 0; p < LHS_N; p++) {
+        double v = num(ms_design_cell(&d, p, 0));
+        whole += v == floor(v);
+        CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, p, 0), ms_design_cell(&d2, p, 0));
+    }
+    CU_ASSERT_EQUAL(whole, 0);
+    ms_design_fini(&d);
+    ms_design_fini(&d2);
+
+    /* an integer key's 1:2 (or 1.0:2.0): whole values 1 and 2 only, each
+     * taking half of the strata */
+    const char *ints[] = {"sim.horizon_months=1.0:2.0"};
+    CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, ints, 1, LHS_N, 7, &d, &err), MS_OK);
+    int twos = 0;
     for (size_t p = 0; p < LHS_N; p++) {
         const char *v = ms_design_cell(&d, p, 0);
-        CU_ASSERT(strcmp(v, "0") == 0 || strcmp(v, "1") == 0);
-        ones += strcmp(v, "1") == 0;
+        CU_ASSERT(strcmp(v, "1") == 0 || strcmp(v, "2") == 0);
+        twos += strcmp(v, "2") == 0;
     }
-    CU_ASSERT_EQUAL(ones, LHS_N / 2);
+    CU_ASSERT_EQUAL(twos, LHS_N / 2);
     ms_design_fini(&d);
 }
 
@@ -195,7 +248,7 @@ static int same_design(const ms_design *a, const ms_design *b)
 
 static void test_lhs_seeded(void)
 {
-    const char *vary[] = {"a=0:1", "b=10:20"};
+    const char *vary[] = {"dispute.p_amend=0:1", "sim.horizon_months=10:20"};
     ms_design d1, d2, d3;
     ms_error err;
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, vary, 2, 8, 42, &d1, &err), MS_OK);
@@ -205,7 +258,7 @@ static void test_lhs_seeded(void)
     CU_ASSERT_FALSE(same_design(&d1, &d3));
     /* a key's column depends on its own stream: adding a key after it
      * leaves the first key's values alone */
-    const char *one[] = {"a=0:1"};
+    const char *one[] = {"dispute.p_amend=0:1"};
     ms_design d4;
     CU_ASSERT_EQUAL_FATAL(build(MS_DESIGN_LHS, one, 1, 8, 42, &d4, &err), MS_OK);
     for (size_t p = 0; p < 8; p++)
@@ -220,7 +273,7 @@ static void test_lhs_seeded(void)
 
 static void test_sobol_matches_gsl(void)
 {
-    const char *vary[] = {"a=0:1.0", "b=10.0:20", "c=-1:3"};
+    const char *vary[] = {"dispute.p_amend=0:1", "clouds.aws.price_index=10:20", "sim.seed=-1:3"};
     double lo[] = {0, 10, -1}, hi[] = {1, 20, 3};
     ms_design d;
     ms_error err;
@@ -238,7 +291,7 @@ static void test_sobol_matches_gsl(void)
             if (k < 2) /* real range: lo + (hi - lo) u */
                 CU_ASSERT_DOUBLE_EQUAL(v, lo[k] + (hi[k] - lo[k]) * u[k], 1e-12);
         }
-        /* integral bounds -1:3: floor(lo + (hi - lo + 1) u), 5 whole values */
+        /* an integer key's -1:3: floor(lo + (hi - lo + 1) u), 5 whole values */
         double want = floor(-1 + 5 * u[2]);
         CU_ASSERT_EQUAL(num(ms_design_cell(&d, p, 2)), want > 3 ? 3 : want);
     }
@@ -297,6 +350,17 @@ static void test_file_quotes_crlf_bom(void)
     CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 2, 1), "0.7");
     CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 2, 2), "last");
     ms_design_fini(&d);
+
+    /* pandas writes an integer column holding a gap as floats: 300.0 is
+     * 300 for an integer key; a float key's cells stay as written */
+    path = write_tmp("pandas.csv", "buyers.count,dispute.p_amend\n300.0,0.50\n4e2,1\n");
+    CU_ASSERT_EQUAL_FATAL(ms_design_read_csv(path, &d, &err), MS_OK);
+    CU_ASSERT_EQUAL_FATAL(d.n_points, 2);
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 0), "300");
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 0), "400");
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 0, 1), "0.50");
+    CU_ASSERT_STRING_EQUAL(ms_design_cell(&d, 1, 1), "1");
+    ms_design_fini(&d);
 }
 
 static void expect_file_error(const char *name, const char *text, int line, const char *msg_part)
@@ -316,18 +380,29 @@ static void expect_file_error(const char *name, const char *text, int line, cons
     }
 }
 
+#define HEAD2 "dispute.p_amend,buyers.count\n"
+
 static void test_file_errors(void)
 {
     expect_file_error("empty.csv", "", 1, "empty");
-    expect_file_error("header_only.csv", "a,b\n", 2, "no points");
-    expect_file_error("short.csv", "a,b\n1,2\n3\n", 3, "expected 2 fields");
-    expect_file_error("long.csv", "a,b\n1,2\n3,4\n5,6,7\n", 4, "expected 2 fields");
+    expect_file_error("header_only.csv", HEAD2, 2, "no points");
+    expect_file_error("short.csv", HEAD2 "0.1,2\n3\n", 3, "expected 2 fields");
+    expect_file_error("long.csv", HEAD2 "0.1,2\n0.3,4\n0.5,6,7\n", 4, "expected 2 fields");
     /* blank lines count for line numbers */
-    expect_file_error("blank.csv", "a,b\r\n\r\n1,2\r\n\r\n9\r\n", 5, "expected 2 fields");
-    expect_file_error("quote.csv", "a,b\n1,\"2\n", 2, "quoted");
-    expect_file_error("emptycell.csv", "a,b\n1,\n", 2, "empty value");
-    expect_file_error("dupkey.csv", "a,b,a\n1,2,3\n", 1, "repeats");
-    expect_file_error("emptykey.csv", "a,,b\n1,2,3\n", 1, "empty");
+    expect_file_error("blank.csv", "dispute.p_amend,buyers.count\r\n\r\n0.1,2\r\n\r\n9\r\n", 5,
+                      "expected 2 fields");
+    expect_file_error("quote.csv", HEAD2 "0.1,\"2\n", 2, "quoted");
+    expect_file_error("emptycell.csv", HEAD2 "0.1,\n", 2, "empty value");
+    expect_file_error("dupkey.csv", "sim.name,buyers.count,sim.name\na,2,b\n", 1, "repeats");
+    expect_file_error("emptykey.csv", "buyres.count,,sim.name\n1,2,3\n", 1, "empty");
+    /* keys and cells typed by the schema, quoting the cell as written */
+    expect_file_error("unknown.csv", "sim.name,buyres.count\na,2\n", 1,
+                      "column 2: unknown key (did you mean 'buyers.count'?)");
+    expect_file_error("notwhole.csv", HEAD2 "0.1,300.0\n0.2,300.5\n", 3,
+                      "\"300.5\" is not a whole number (expected 64-bit integer, 1 to ");
+    expect_file_error("range.csv", HEAD2 "0.1,300\n1.50,300\n", 3,
+                      "\"1.50\" is out of range (expected float, 0 to 1)");
+    expect_file_error("word.csv", HEAD2 "0.1,many\n", 2, "\"many\" is not a number");
 
     ms_design d;
     ms_error err = {0};
@@ -339,8 +414,10 @@ static void test_file_errors(void)
 
 /* ---- bad specs ---------------------------------------------------------------- */
 
-static void expect_usage(ms_design_kind kind, const char *const *vary, int n, size_t samples,
-                         const char *key)
+/* A refusal: MS_EUSAGE, nothing built, err naming --vary (file) and the
+ * user's text (key) unless key is NULL, and the message holding msg. */
+static void expect_refused(ms_design_kind kind, const char *const *vary, int n, size_t samples,
+                           const char *key, const char *msg)
 {
     ms_design d;
     ms_error err;
@@ -351,40 +428,76 @@ static void expect_usage(ms_design_kind kind, const char *const *vary, int n, si
     CU_ASSERT_EQUAL(d.n_points, 0);
     CU_ASSERT_PTR_NULL(d.cells);
     CU_ASSERT(err.msg[0] != '\0');
-    if (key)
+    if (key) {
+        CU_ASSERT_STRING_EQUAL(err.file, "--vary");
         CU_ASSERT_STRING_EQUAL(err.key, key);
+    }
+    if (msg && !strstr(err.msg, msg)) {
+        fprintf(stderr, "\n%s: message '%s' lacks '%s'\n", vary[n - 1], err.msg, msg);
+        CU_FAIL("error message");
+    }
 }
+
+static void expect_usage(ms_design_kind kind, const char *const *vary, int n, size_t samples,
+                         const char *key)
+{
+    expect_refused(kind, vary, n, samples, key, NULL);
+}
+
+#define AMEND "dispute.p_amend="
 
 static void test_bad_specs(void)
 {
     const char *v[][2] = {
-        {"a=", NULL},        {"=1,2", NULL},      {"a", NULL},         {"a=2:1:3", NULL},
-        {"a=x:2:3", NULL},   {"a=1:2:0", NULL},   {"a=1:2:1.5", NULL}, {"a=1,,2", NULL},
-        {"a=1,2,", NULL},    {"a=1:2", NULL}, /* grid needs lo:hi:n */
-        {"a=1:nan:3", NULL}, {"a=1:inf:3", NULL},
+        {AMEND, "expected KEY=SPEC"},
+        {"=1,2", "expected KEY=SPEC"},
+        {"dispute.p_amend", "expected KEY=SPEC"},
+        {AMEND "0.2:0.1:3", "lo must not exceed hi"},
+        {AMEND "x:0.2:3", "\"x\" is not a number (expected float, 0 to 1)"},
+        {AMEND "0.1:0.2:0", "the count n"},
+        {AMEND "0.1:0.2:1.5", "the count n"},
+        {AMEND "0.1,,0.2", "empty value"},
+        {AMEND "0.1,0.2,", "empty value"},
+        {AMEND "0.1:0.2", "a grid needs"},
+        {AMEND "0.1:nan:3", "\"nan\" is not a finite number"},
+        {AMEND "0.1:inf:3", "\"inf\" is not a finite number"},
+        /* the schema's range, quoting the text as typed */
+        {AMEND "0:2", "\"2\" is out of range (expected float, 0 to 1)"},
+        {AMEND "0.5,1.50", "\"1.50\" is out of range (expected float, 0 to 1)"},
+        {AMEND "-0.1:1:3", "\"-0.1\" is out of range"},
+        {AMEND "0.5,abc", "\"abc\" is not a number"},
+        {"buyers.count=0:10:3", "\"0\" is out of range (expected 64-bit integer, 1 to "},
+        /* an integer key: whole numbers only, never reformatted */
+        {"buyers.count=300.5:400:3", "\"300.5\" is not a whole number (expected 64-bit integer"},
+        {"buyers.count=300,2.555e2", "\"2.555e2\" is not a whole number"},
+        {"sim.horizon_months=1e9:1e9:1", "\"1e9\" is out of range (expected integer, 1 to 1200)"},
+        {"buyres.count=1,2", "unknown key (did you mean 'buyers.count'?)"},
     };
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        expect_usage(MS_DESIGN_GRID, v[i], 1, 0, v[i][0]); /* key = the --vary text */
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) /* key = the --vary text */
+        expect_refused(MS_DESIGN_GRID, v[i], 1, 0, v[i][0], v[i][1]);
 
-    const char *dup[] = {"a=1,2", "b=3,4", "a=5"};
-    expect_usage(MS_DESIGN_GRID, dup, 3, 0, "a=5");
+    const char *dup[] = {AMEND "0.1,0.2", "buyers.count=3,4", AMEND "0.5"};
+    expect_refused(MS_DESIGN_GRID, dup, 3, 0, AMEND "0.5", "varied twice");
 
-    const char *list[] = {"a=0:1", "b=1,2"};
-    expect_usage(MS_DESIGN_LHS, list, 2, 4, "b=1,2");
-    expect_usage(MS_DESIGN_SOBOL, list, 2, 4, "b=1,2");
-    const char *counted[] = {"a=0:1:5"};
-    expect_usage(MS_DESIGN_LHS, counted, 1, 4, "a=0:1:5");
-    const char *lohi[] = {"a=1:0"};
-    expect_usage(MS_DESIGN_LHS, lohi, 1, 4, "a=1:0");
-    const char *ok[] = {"a=0:1"};
+    const char *list[] = {AMEND "0:1", "buyers.count=1,2"};
+    expect_usage(MS_DESIGN_LHS, list, 2, 4, "buyers.count=1,2");
+    expect_usage(MS_DESIGN_SOBOL, list, 2, 4, "buyers.count=1,2");
+    const char *counted[] = {AMEND "0:1:5"};
+    expect_usage(MS_DESIGN_LHS, counted, 1, 4, AMEND "0:1:5");
+    const char *lohi[] = {AMEND "1:0"};
+    expect_usage(MS_DESIGN_LHS, lohi, 1, 4, AMEND "1:0");
+    const char *words[] = {"dispute.outcome=amended:settled"};
+    expect_refused(MS_DESIGN_LHS, words, 1, 4, words[0], "dispute.outcome is a choice");
+    expect_refused(MS_DESIGN_SALTELLI, words, 1, 4, words[0], "saltelli samples number keys");
+    const char *ok[] = {AMEND "0:1"};
     expect_usage(MS_DESIGN_LHS, ok, 1, 0, NULL); /* -n 0 */
     expect_usage(MS_DESIGN_SOBOL, ok, 1, 0, NULL);
 
     /* too many keys for Sobol (and for any design) */
-    static char store[MS_DESIGN_MAX_KEYS + 1][32];
+    static char store[MS_DESIGN_MAX_KEYS + 1][48];
     const char *many[MS_DESIGN_MAX_KEYS + 1];
     for (int k = 0; k <= MS_DESIGN_MAX_KEYS; k++) {
-        snprintf(store[k], sizeof store[k], "k%d=0:1", k);
+        snprintf(store[k], sizeof store[k], "clouds.c%d.price_index=1:2", k);
         many[k] = store[k];
     }
     expect_usage(MS_DESIGN_SOBOL, many, MS_DESIGN_MAX_KEYS + 1, 4, NULL);
@@ -406,7 +519,7 @@ int main(void)
     CU_pSuite g = CU_add_suite("grid", NULL, NULL);
     CU_add_test(g, "cartesian order, first key slowest", test_grid_cartesian);
     CU_add_test(g, "lo:hi:n endpoints and text", test_grid_range_endpoints);
-    CU_add_test(g, "integral bounds give whole numbers", test_grid_integral);
+    CU_add_test(g, "typed by the key, not by the bounds", test_grid_typed);
     CU_add_test(g, "lists verbatim", test_grid_list_verbatim);
     CU_pSuite l = CU_add_suite("lhs", NULL, NULL);
     CU_add_test(l, "one point per stratum", test_lhs_strata);

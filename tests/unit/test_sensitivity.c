@@ -254,7 +254,7 @@ static void test_noise_share(void)
 
 static void test_sweep_designs(void)
 {
-    const char *vary[] = {"x.a=0.0:1", "x.n=100:200"};
+    const char *vary[] = {"dispute.p_amend=0:1", "sim.horizon_months=100:200"};
     ms_design d;
     ms_error err;
     CU_ASSERT_EQUAL_FATAL(ms_design_build_levels(MS_DESIGN_SALTELLI, vary, 2, 8, 0, 1, &d, &err),
@@ -275,7 +275,7 @@ static void test_sweep_designs(void)
     CU_ASSERT_STRING_EQUAL(ms_buf_cstr(&b), "design_samples,8\ndesign_bounds,0:1;100:200\n");
     ms_design_fini(&d);
 
-    const char *ints[] = {"x.n=0:3", "x.b=0.25:0.75"};
+    const char *ints[] = {"products.p.launch_month=0:3", "buyers.initial_adoption=0.25:0.75"};
     CU_ASSERT_EQUAL_FATAL(ms_design_build_levels(MS_DESIGN_MORRIS, ints, 2, 5, 6, 9, &d, &err),
                           MS_OK);
     CU_ASSERT_EQUAL(d.n_points, 15);
@@ -292,7 +292,7 @@ static void test_sweep_designs(void)
     ms_buf_fini(&b);
     ms_design_fini(&d);
 
-    const char *flat[] = {"x.a=0.5:0.5"}, *list[] = {"x.a=0.1,0.2"};
+    const char *flat[] = {"dispute.p_amend=0.5:0.5"}, *list[] = {"dispute.p_amend=0.1,0.2"};
     CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_SALTELLI, flat, 1, 8, 0, 1, &d, &err),
                     MS_EUSAGE);
     CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, list, 1, 8, 0, 1, &d, &err),
@@ -300,10 +300,10 @@ static void test_sweep_designs(void)
     CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_MORRIS, vary, 2, 8, 5, 1, &d, &err),
                     MS_EUSAGE);
     CU_ASSERT_STRING_EQUAL(err.key, "--levels");
-    char keys[21][24];
+    char keys[21][48];
     const char *many[21];
     for (int i = 0; i < 21; i++) {
-        snprintf(keys[i], sizeof keys[i], "k%d=0.0:1", i);
+        snprintf(keys[i], sizeof keys[i], "buyers.segments.s%d.share=0:1", i);
         many[i] = keys[i];
     }
     CU_ASSERT_EQUAL(ms_design_build_levels(MS_DESIGN_SALTELLI, many, 21, 8, 0, 1, &d, &err),
