@@ -15,7 +15,7 @@
 
 #include "marketsim/scenario.h"
 
-#define MS_DESIGN_WHY_LEN 320 /* an ms_error message */
+#define MS_DESIGN_WHY_LEN sizeof(((ms_error *)0)->msg) /* an ms_error message */
 
 typedef enum {
     MS_DESIGN_KEY_OTHER = 0, /* bool, choice, id, string: values are words */

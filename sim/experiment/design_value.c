@@ -48,7 +48,8 @@ static int refuse(char *why, const char *fmt, const char *text, const ms_design_
     char quoted[160];
     snprintf(quoted, sizeof quoted, "\"%.150s%s\"", text, strlen(text) > 150 ? "..." : "");
     /* a long list of choices may be cut short: the quote comes first */
-    if (snprintf(why, MS_DESIGN_WHY_LEN, fmt, quoted, k->info.expected) >= MS_DESIGN_WHY_LEN)
+    int n = snprintf(why, MS_DESIGN_WHY_LEN, fmt, quoted, k->info.expected);
+    if (n < 0 || (size_t)n >= MS_DESIGN_WHY_LEN)
         strcpy(why + MS_DESIGN_WHY_LEN - 5, "...)");
     return -1;
 }
