@@ -103,7 +103,9 @@ void ms_cli_help(const ms_cli_spec *spec, FILE *out);
  * sets the int that ctx points to. */
 int ms_cli_apply_switch(void *ctx, int id, const char *arg);
 
-/* The shared checks of a value, for a command's own options too. */
+/* --set's check, for a command's own KEY=VALUE options too (--set-b):
+ * returns -1 when arg has a KEY before '=', else prints the usage error
+ * naming flag and quoting arg and returns 2. */
 int ms_cli_opt_set(const char *command, const char *flag, const char *arg);
 
 /* Appends "flag value" to v at *n for each shared option of c that was

@@ -68,6 +68,9 @@ done
 check "bench phold -s x" refused "bench phold" "-s: 'x' is not a whole number in [0, 18446744073709551615]" -s x
 check "bench market --years with no value" refused "bench market" "option '--years' needs a value (see marketsim bench market --help)" --years
 check "bench market -I missing" refused "bench market" "-I: 'nope' is not a directory" -I nope
+check "merge needs DIR" refused merge "missing DIR (see marketsim merge --help)"
+check "merge takes one DIR" refused merge "unexpected argument 'b'" a b
+check "merge -x" refused merge "unknown option '-x' (see marketsim merge --help)" -x
 check "schema takes no operand" refused schema "unexpected argument 'x'" x
 check "schema --bogus" refused schema "unknown option '--bogus' (see marketsim schema --help)" --bogus
 check "bench phold --help lists its defaults" eval '"$BIN" bench phold --help | grep -qx "      --lps N             logical processes (default 16384)"'
