@@ -121,7 +121,7 @@ static int include_dir(const char *cmd, ms_cli_common *c, const char *arg)
 }
 
 /* Puts the -I directories, in order, in front of $MARKETSIM_PATH. */
-static int apply_includes(const ms_cli_common *c)
+static int apply_includes(const char *cmd, const ms_cli_common *c)
 {
     if (c->n_includes == 0)
         return -1;
@@ -135,7 +135,7 @@ static int apply_includes(const ms_cli_common *c)
     int ok = ms_buf_ok(&b) && setenv(MS_SCENARIO_PATH_ENV, ms_buf_cstr(&b), 1) == 0;
     ms_buf_fini(&b);
     if (!ok)
-        fprintf(stderr, "marketsim: error: cannot set $%s: %s\n", MS_SCENARIO_PATH_ENV,
+        fprintf(stderr, "marketsim: %s: error: -I: cannot set $%s: %s\n", cmd, MS_SCENARIO_PATH_ENV,
                 strerror(errno ? errno : ENOMEM));
     return ok ? -1 : MS_EXIT_FAIL;
 }
@@ -308,7 +308,7 @@ int ms_cli_parse(const ms_cli_spec *spec, int argc, char **argv, ms_cli_common *
         rc = check_operands(spec, argc, argv);
     *first = optind;
     if (rc < 0)
-        rc = apply_includes(c);
+        rc = apply_includes(spec->command, c);
     return rc;
 }
 
