@@ -72,7 +72,12 @@ static void take_secondaries(mk_market *m, const mk_buyer *b, double *w, mk_choi
         cap = MK_MAX_HOLD;
     uint32_t inc = held_clouds(m, b);
     uint32_t chosen = 1u << m->off[out->offer[0]].cloud;
-    uint8_t taken[MK_MAX_OFFERS] = {0};
+    if (out->n >= cap || out->n >= n)
+        return;
+    uint8_t taken[MK_MAX_OFFERS]; /* entries k < n, set below */
+    mk_tables_weights(m, s, MK_W_HOME, inc);
+    mk_tables_weights(m, s, MK_W_SEC, ~inc);
+    double bonus = mk_tables_bonus(m, s);
     for (int k = 0; k < n; k++)
         taken[k] = (m->feas[s][k] == out->offer[0]);
     while (out->n < cap && out->n < n) {
@@ -81,7 +86,7 @@ static void take_secondaries(mk_market *m, const mk_buyer *b, double *w, mk_choi
             int c = m->off[m->feas[s][k]].cloud;
             w[k] = taken[k] ? 0.0 : ((inc >> c) & 1u) ? m->w_home[s][k] : m->w_sec[s][k];
             if (!taken[k] && !((chosen >> c) & 1u))
-                w[k] *= m->bonus[s];
+                w[k] *= bonus;
             z += w[k];
         }
         if (z <= 0.0)
@@ -187,6 +192,8 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, int forced, mk_choice
     double mu = m->sc->decision.nest_scale, w[MK_MAX_OFFERS], z = 0.0;
     double extra = forced ? m->sc->decision.migration_cost : 0.0;
     double away = forced ? exp(-extra / mu) : 1.0; /* a rushed move off the home cloud */
+    mk_tables_weights(m, s, MK_W_HOME, UINT32_C(1) << b->home);
+    mk_tables_weights(m, s, MK_W_AWAY, ~(UINT32_C(1) << b->home));
     for (int k = 0; k < n; k++) {
         int home = m->off[m->feas[s][k]].cloud == b->home;
         w[k] = home ? m->w_home[s][k] : m->w_away[s][k] * away;

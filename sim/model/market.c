@@ -132,7 +132,7 @@ ms_status ms_market_simulate(const ms_scenario *sc, uint32_t replication,
     mk_market *m = malloc(sizeof *m);
     if (!m)
         return ms_error_set(err, MS_ENOMEM, "", 0, "", "market: out of memory");
-    memset(m, 0, offsetof(mk_market, feas)); /* see market_internal.h */
+    memset(m, 0, offsetof(mk_market, off)); /* see market_internal.h */
     m->sc = sc;
     m->rep = replication;
     m->opt = opt;

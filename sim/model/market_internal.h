@@ -39,6 +39,9 @@
 #define MK_SLOTS 16 /* calendar buckets a month (calendar.c); a power of two */
 #endif
 
+/* The three weights of a (segment, offer) table entry (offers.c). */
+enum { MK_W_HOME = 0, MK_W_AWAY, MK_W_SEC, MK_W_KINDS };
+
 /* Stream purposes (ms_stream_id.purpose). */
 enum { MK_PURPOSE_BUYER = 1, MK_PURPOSE_DISPUTE = 2 };
 
@@ -157,7 +160,11 @@ typedef struct mk_market {
     int n_feas[MS_MAX_SEGMENTS];
     double vmax[MS_MAX_SEGMENTS];
     double sigma_bar[MS_MAX_SEGMENTS];
-    double bonus[MS_MAX_SEGMENTS];      /* exp(diversification * sigma_bar / mu) */
+    double bonus[MS_MAX_SEGMENTS]; /* exp(diversification * sigma_bar / mu) */
+    /* clouds whose offers' weights of each kind are computed, per segment
+     * (cleared by a rebuild); bit s of have_bonus: bonus[s] is computed */
+    uint32_t have[MK_W_KINDS][MS_MAX_SEGMENTS];
+    uint32_t have_bonus;
     double prod_share[MS_MAX_PRODUCTS]; /* spend share at the last snapshot */
 
     /* buyers and aggregates */
@@ -184,12 +191,14 @@ typedef struct mk_market {
 
     /* Not zeroed (ms_market_simulate clears the struct only up to here):
      * mk_offers_init clears and fills off[i] for i < n_off, entries
-     * k < n_feas[s] are written by mk_tables_refresh before any read, and
-     * nothing reads beyond them. Clearing these 500 KB cost more than a
+     * k < n_feas[s] are written by mk_tables_refresh (feas, v) and
+     * mk_tables_weights (weights) before any read, and nothing reads
+     * beyond them. Clearing these 500 KB cost more than a
      * small replication's simulation. */
     mk_offer off[MK_MAX_OFFERS];
     uint16_t feas[MS_MAX_SEGMENTS][MK_MAX_OFFERS];
-    double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS];      /* systematic utility, home cloud */
+    double v[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* systematic utility, home cloud */
+    /* weights, valid where `have` says so (mk_tables_weights) */
     double w_home[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* exp((v - vmax)/mu) */
     double w_away[MS_MAX_SEGMENTS][MK_MAX_OFFERS]; /* the same minus switching cost */
     double w_sec[MS_MAX_SEGMENTS][MK_MAX_OFFERS];  /* minus a secondary's share of it */
@@ -206,6 +215,17 @@ void mk_offers_init(mk_market *m);
 void mk_offers_apply_regime(mk_market *m);
 /* Rebuilds segment s's decision tables if they are dirty. */
 void mk_tables_refresh(mk_market *m, int s);
+/* Computes the weights of kind w (MK_W_*) of segment s's offers on the
+ * clouds in the bitmask `clouds` that are not computed yet. */
+void mk_tables_fill(mk_market *m, int s, int w, uint32_t clouds);
+/* After a refresh: makes those weights readable (cheap when they are). */
+static inline void mk_tables_weights(mk_market *m, int s, int w, uint32_t clouds)
+{
+    if (clouds & ~m->have[w][s])
+        mk_tables_fill(m, s, w, clouds);
+}
+/* bonus[s], computed on first use after a refresh. */
+double mk_tables_bonus(mk_market *m, int s);
 int mk_offer_index(const mk_market *m, int product, int cloud);
 
 /* dispute.c */

@@ -7,7 +7,12 @@
  * decision then costs one pass over the segment's feasible offers with a
  * single per-buyer adjustment (switching cost off the home cloud). Tables
  * are rebuilt only when the world changes (regime, dispute, prices,
- * quality, outages) or a snapshot moves the momentum shares.
+ * quality, outages) or a snapshot moves the momentum shares. A rebuild
+ * computes the utilities and sigma_bar; each weight (one exp) is computed
+ * when a decision first needs it, a cloud's offers at a time: with few
+ * buyers a segment's tables are rebuilt every month for a decision or two,
+ * which read only one of the three weights of each offer. A weight is the
+ * same expression of the same stored utilities whenever it is computed.
  */
 #include <math.h>
 #include <string.h>
@@ -112,7 +117,25 @@ static int offer_available(const mk_market *m, int s, const mk_offer *o)
            c->residency >= seg->min_residency;
 }
 
-/* Rebuilds segment s's feasible list, weights, sigma_bar and bonus.
+/* sigma_bar of segment s: the mean sigma over its available offers
+ * (blocked ones included), weighted by exp((vall + sigma * risk - vtop) /
+ * mu). Only called when some offer has sigma != 0: otherwise every term of
+ * the numerator is 0 (or the sum is NaN) and the mean is 0 exactly. */
+static double exposure(const mk_market *m, const int *idx, const double *vall, int na, double risk,
+                       double vtop)
+{
+    double mu = m->sc->decision.nest_scale, zs = 0.0, zsig = 0.0;
+    for (int k = 0; k < na; k++) {
+        const mk_offer *o = &m->off[idx[k]];
+        double e = exp((vall[k] + o->sigma * risk - vtop) / mu);
+        zs += e;
+        zsig += e * o->sigma;
+    }
+    return (zs > 0.0) ? zsig / zs : 0.0;
+}
+
+/* Rebuilds segment s's feasible list, utilities, vmax and sigma_bar; the
+ * weights and the bonus are computed when first read (mk_tables_weights).
  * sigma_bar is the segment's exposure to the legal uncertainty: the mean
  * sigma over what it would buy were there no dispute (offers weighted by
  * their logit weight without the uncertainty term, counting offers blocked
@@ -121,11 +144,10 @@ static int offer_available(const mk_market *m, int s, const mk_offer *o)
 static void segment_refresh(mk_market *m, int s)
 {
     const ms_scenario *sc = m->sc;
-    double mu = sc->decision.nest_scale;
     double vall[MK_MAX_OFFERS];
-    int idx[MK_MAX_OFFERS], na = 0, n = 0;
+    int idx[MK_MAX_OFFERS], na = 0, n = 0, uncertain = 0;
     double risk = sc->segments[s].risk_aversion * sc->decision.term_months / 12.0;
-    double vtop = -HUGE_VAL, vmax = -HUGE_VAL, zs = 0.0, zsig = 0.0;
+    double vtop = -HUGE_VAL, vmax = -HUGE_VAL;
     for (int i = 0; i < m->n_off; i++) {
         const mk_offer *o = &m->off[i];
         if (!offer_available(m, s, o) || (o->state == MS_OFFER_BLOCKED && !o->disputed))
@@ -134,14 +156,11 @@ static void segment_refresh(mk_market *m, int s)
         vall[na] = offer_utility(m, s, o);
         if (vall[na] + o->sigma * risk > vtop)
             vtop = vall[na] + o->sigma * risk;
+        uncertain |= o->sigma != 0.0;
         na++;
     }
     for (int k = 0; k < na; k++) {
-        const mk_offer *o = &m->off[idx[k]];
-        double e = exp((vall[k] + o->sigma * risk - vtop) / mu);
-        zs += e;
-        zsig += e * o->sigma;
-        if (o->state == MS_OFFER_BLOCKED)
+        if (m->off[idx[k]].state == MS_OFFER_BLOCKED)
             continue;
         m->feas[s][n] = (uint16_t)idx[k];
         m->v[s][n++] = vall[k];
@@ -150,16 +169,10 @@ static void segment_refresh(mk_market *m, int s)
     }
     m->n_feas[s] = n;
     m->vmax[s] = (n > 0) ? vmax : 0.0;
-    m->sigma_bar[s] = (zs > 0.0) ? zsig / zs : 0.0;
-    m->bonus[s] = exp(sc->decision.diversification * m->sigma_bar[s] / mu);
-    double f = sc->decision.secondary_switch_factor;
-    for (int k = 0; k < n; k++) {
-        const mk_offer *o = &m->off[m->feas[s][k]];
-        double sw = sc->decision.switching_cost[sc->products[o->product].klass];
-        m->w_home[s][k] = exp((m->v[s][k] - m->vmax[s]) / mu);
-        m->w_away[s][k] = exp((m->v[s][k] - sw - m->vmax[s]) / mu);
-        m->w_sec[s][k] = f == 1.0 ? m->w_away[s][k] : exp((m->v[s][k] - f * sw - m->vmax[s]) / mu);
-    }
+    m->sigma_bar[s] = uncertain ? exposure(m, idx, vall, na, risk, vtop) : 0.0;
+    for (int w = 0; w < MK_W_KINDS; w++)
+        m->have[w][s] = 0;
+    m->have_bonus &= ~(UINT32_C(1) << s);
 }
 
 void mk_tables_refresh(mk_market *m, int s)
@@ -168,4 +181,38 @@ void mk_tables_refresh(mk_market *m, int s)
         return;
     segment_refresh(m, s);
     m->dirty &= ~(UINT32_C(1) << s);
+}
+
+/* The weight of entry k of kind w, as a full rebuild would store it. */
+static double weight(const mk_market *m, int s, int k, int w)
+{
+    const ms_decision *d = &m->sc->decision;
+    double mu = d->nest_scale, sw = 0.0;
+    if (w != MK_W_HOME)
+        sw = d->switching_cost[m->sc->products[m->off[m->feas[s][k]].product].klass];
+    if (w == MK_W_SEC && d->secondary_switch_factor != 1.0)
+        return exp((m->v[s][k] - d->secondary_switch_factor * sw - m->vmax[s]) / mu);
+    if (w == MK_W_HOME)
+        return exp((m->v[s][k] - m->vmax[s]) / mu);
+    return exp((m->v[s][k] - sw - m->vmax[s]) / mu); /* away, or a secondary at factor 1 */
+}
+
+void mk_tables_fill(mk_market *m, int s, int w, uint32_t clouds)
+{
+    uint32_t want = clouds & ~m->have[w][s];
+    double *out = w == MK_W_HOME ? m->w_home[s] : w == MK_W_AWAY ? m->w_away[s] : m->w_sec[s];
+    for (int k = 0; k < m->n_feas[s]; k++)
+        if ((want >> m->off[m->feas[s][k]].cloud) & 1u)
+            out[k] = weight(m, s, k, w);
+    m->have[w][s] |= clouds;
+}
+
+double mk_tables_bonus(mk_market *m, int s)
+{
+    if (!(m->have_bonus & (UINT32_C(1) << s))) {
+        const ms_decision *d = &m->sc->decision;
+        m->bonus[s] = exp(d->diversification * m->sigma_bar[s] / d->nest_scale);
+        m->have_bonus |= UINT32_C(1) << s;
+    }
+    return m->bonus[s];
 }
