@@ -176,27 +176,27 @@ typedef struct {
     double can_adopt[MS_MAX_SEGMENTS];
 } start_tables;
 
+/* What build_tables reads, zero-padded so that equal inputs are equal
+ * bytes. */
+typedef struct {
+    int ns, nc, nv;
+    ms_month0 m0;
+    double cs[MS_MAX_CLOUDS], vs[MS_MAX_VENDORS];
+} fit_inputs;
+
 /* Two fits (month0.c says why two suffice): y, segment x cloud, to the
  * segments' expected spend and the clouds' shares; z, cloud x vendor, to
  * the clouds' and the vendors' shares. A buyer of segment s then starts on
  * (c, v) with probability y[s][c] / r_s * z[c][v] / a_c, so the month-0
  * spend matches all three margins whenever the offers allow it. */
-static void build_tables(const mk_market *m, start_tables *t)
+static void build_tables(const fit_inputs *in, start_tables *t)
 {
-    const ms_scenario *sc = m->sc;
-    int ns = sc->n_segments, nc = sc->n_clouds, nv = sc->n_vendors;
-    ms_month0 m0;
-    ms_scenario_month0(sc, &m0);
-    double cs[MS_MAX_CLOUDS], vs[MS_MAX_VENDORS];
+    int ns = in->ns, nc = in->nc, nv = in->nv;
     uint32_t cloud_vendors[MS_MAX_CLOUDS];
-    for (int c = 0; c < nc; c++)
-        cs[c] = sc->clouds[c].initial_share;
-    for (int v = 0; v < nv; v++)
-        vs[v] = sc->vendors[v].initial_share;
-    transpose(m0.vendor_clouds, nv, nc, cloud_vendors);
+    transpose(in->m0.vendor_clouds, nv, nc, cloud_vendors);
     double y[MS_MAX_SEGMENTS * MS_MAX_CLOUDS], z[MS_MAX_CLOUDS * MS_MAX_VENDORS];
-    fit(y, ns, nc, m0.segment_clouds, m0.segment_spend, cs);
-    fit(z, nc, nv, cloud_vendors, cs, vs);
+    fit(y, ns, nc, in->m0.segment_clouds, in->m0.segment_spend, in->cs);
+    fit(z, nc, nv, cloud_vendors, in->cs, in->vs);
     for (int s = 0; s < ns; s++) {
         double acc = 0.0, jacc = 0.0;
         for (int c = 0; c < nc; c++) {
@@ -218,17 +218,39 @@ static void build_tables(const mk_market *m, start_tables *t)
     }
 }
 
+/* The last fit, per thread. The tables are a function of the fit's inputs
+ * only, and the replications of a sweep's points mostly share them: a
+ * byte-equal input reuses the tables instead of fitting again. */
+static _Thread_local fit_inputs last_in;
+static _Thread_local start_tables last_tables;
+static _Thread_local int have_last;
+
+static const start_tables *month0_tables(const ms_scenario *sc)
+{
+    fit_inputs in;
+    memset(&in, 0, sizeof in);
+    in.ns = sc->n_segments, in.nc = sc->n_clouds, in.nv = sc->n_vendors;
+    ms_scenario_month0(sc, &in.m0);
+    for (int c = 0; c < in.nc; c++)
+        in.cs[c] = sc->clouds[c].initial_share;
+    for (int v = 0; v < in.nv; v++)
+        in.vs[v] = sc->vendors[v].initial_share;
+    if (!have_last || memcmp(&in, &last_in, sizeof in) != 0) {
+        build_tables(&in, &last_tables);
+        memcpy(&last_in, &in, sizeof last_in); /* padding included */
+        have_last = 1;
+    }
+    return &last_tables;
+}
+
 ms_status mk_buyers_init(mk_market *m)
 {
     const ms_scenario *sc = m->sc;
-    start_tables *t = malloc(sizeof *t);
     m->n_buyers = sc->buyer_count;
     m->buyers = buyers_alloc((size_t)(m->n_buyers > 0 ? m->n_buyers : 1));
-    if (!m->buyers || !t) {
-        free(t);
+    if (!m->buyers)
         return MS_ENOMEM;
-    }
-    build_tables(m, t);
+    const start_tables *t = month0_tables(sc);
     ms_status st = MS_OK;
     for (int64_t i = 0; i < m->n_buyers && st == MS_OK; i++) {
         uint32_t id = (uint32_t)i;
@@ -244,6 +266,5 @@ ms_status mk_buyers_init(mk_market *m)
         m->seg_count[s]++;
         m->seg_state[s][b->state]++;
     }
-    free(t);
     return st;
 }

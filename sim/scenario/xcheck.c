@@ -99,14 +99,17 @@ static void check_rules(ms_loader *ld, const ms_scenario *sc)
     for (int r = 0; r < sc->n_regimes; r++) {
         for (int i = 0; i < sc->regimes[r].n_rules; i++) {
             const ms_rule *ru = &sc->regimes[r].rules[i];
-            char key[160];
-            snprintf(key, sizeof key, "regimes.%s.rules[%d].terminate", sc->regimes[r].id, i);
-            if (ru->terminate && ru->state != MS_OFFER_BLOCKED)
+            char key[160]; /* built only when needed: sweeps check every point */
+            if (ru->terminate && ru->state != MS_OFFER_BLOCKED) {
+                snprintf(key, sizeof key, "regimes.%s.rules[%d].terminate", sc->regimes[r].id, i);
                 err_at(ld, key,
                        "only a blocked rule can end contracts (expected state = \"blocked\", or "
                        "terminate = false)");
+            }
+            if (ru->state != MS_OFFER_ROUTED || ru->route_cloud != MS_ANY)
+                continue;
             snprintf(key, sizeof key, "regimes.%s.rules[%d].route_cloud", sc->regimes[r].id, i);
-            if (ru->state != MS_OFFER_ROUTED || ru->route_cloud != MS_ANY || present(ld, key))
+            if (present(ld, key))
                 continue;
             err_at(ld, key,
                    "missing: a routed rule needs the cloud serving its model calls "
