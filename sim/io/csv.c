@@ -118,9 +118,129 @@ static int is_number_char(char c)
            c == '-';
 }
 
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[] = {1,
+                                     10,
+                                     100,
+                                     1000,
+                                     10000,
+                                     100000,
+                                     1000000,
+                                     10000000,
+                                     100000000,
+                                     1000000000,
+                                     10000000000,
+                                     100000000000,
+                                     1000000000000,
+                                     10000000000000,
+                                     100000000000000,
+                                     1000000000000000,
+                                     10000000000000000,
+                                     100000000000000000,
+                                     1000000000000000000,
+                                     10000000000000000000u};
+
+/* v * 10^q as an integer part *d and whether it rounds up as glibc's
+ * printf rounds (to nearest, ties to even), exactly: v = m 2^-s with
+ * m < 2^53 and s > 0, and m 10^q < 2^117 fits 128 bits. */
+static int scaled(uint64_t m, int s, int q, uint64_t *d)
+{
+    u128 x = (u128)m * pow10_u64[q];
+    u128 rem = x & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+    *d = (uint64_t)(x >> s);
+    return rem > half || (rem == half && (*d & 1u));
+}
+
+/* %.*g of v in the common case, without snprintf (its multiprecision and
+ * locale machinery cost more than the rest of a sweep row): 0, or a
+ * finite 1e-3 <= |v| < 1e15 whose decimal exponent X (after rounding to
+ * `digits` significant digits, 1..17) is at most digits - 1, so %g uses
+ * the f style. The digits are v * 10^(digits - 1 - X) rounded, computed
+ * exactly in integers. Returns the length written into out (size >= 32),
+ * or 0 when v is outside that case. */
+static size_t format_fast(char *out, double v, int digits)
+{
+    char *p = out;
+    if (v == 0.0) {
+        if (signbit(v))
+            *p++ = '-';
+        *p++ = '0';
+        *p = '\0';
+        return (size_t)(p - out);
+    }
+    double a = fabs(v);
+    if (!(a >= 1e-3 && a < 1e15) || digits < 1 || digits > 17)
+        return 0;
+    int k;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &k), 53); /* a = m 2^(k - 53), exact */
+    int s = 53 - k;                                 /* 3 <= s <= 62 in this range */
+    uint64_t lo = pow10_u64[digits - 1], hi = pow10_u64[digits];
+    int x = (int)floor(log10(a)), tries = 0;
+    uint64_t d = 0;
+    int up = 0;
+    for (; tries < 4; tries++) { /* log10 may be one off near a power of ten */
+        int q = digits - 1 - x;
+        if (q < 0 || q > 19)
+            return 0;
+        up = scaled(m, s, q, &d);
+        if (d >= hi) /* the integer part has too many digits: X is higher */
+            x++;
+        else if (d < lo)
+            x--;
+        else
+            break;
+    }
+    if (tries == 4)
+        return 0;
+    d += (uint64_t)up;
+    if (d == hi) { /* rounding carried into a new digit: 9.99.. -> 10.0.. */
+        d = lo;
+        x++;
+    }
+    if (x > digits - 1)
+        return 0;
+    char dig[24];
+    for (int i = digits - 1; i >= 0; i--, d /= 10)
+        dig[i] = (char)('0' + d % 10);
+    int last = digits - 1; /* %g drops trailing zeros, then a bare point */
+    while (last > 0 && dig[last] == '0')
+        last--;
+    if (v < 0)
+        *p++ = '-';
+    if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            *p++ = dig[i];
+        if (last > x)
+            *p++ = '.';
+        for (int i = x + 1; i <= last; i++)
+            *p++ = dig[i];
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+        for (int i = -1; i > x; i--)
+            *p++ = '0';
+        for (int i = 0; i <= last; i++)
+            *p++ = dig[i];
+    }
+    *p = '\0';
+    return (size_t)(p - out);
+}
+#else
+static size_t format_fast(char *out, double v, int digits)
+{
+    (void)out, (void)v, (void)digits;
+    return 0;
+}
+#endif
+
 size_t ms_csv_format(char *out, size_t n, double v, int digits)
 {
     char tmp[64];
+    size_t fast = n >= 32 ? format_fast(out, v, digits) : 0;
+    if (fast)
+        return fast;
     if (isnan(v)) {
         snprintf(out, n, "nan");
         return strlen(out);

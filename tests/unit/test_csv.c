@@ -113,6 +113,58 @@ static void test_round_trip(void)
     CU_ASSERT_TRUE(checked > 99000);
 }
 
+/* A value for the printf comparison: uniform bits, a fraction in [0, 1),
+ * a ratio of small integers, a binary fraction with few bits (ties at
+ * short precisions), or a power of ten one ulp off. */
+static double draw_value(gsl_rng *r, int i)
+{
+    double v;
+    switch (i % 5) {
+    case 0:
+        v = draw_double(r, 0);
+        break;
+    case 1:
+        v = gsl_rng_uniform(r);
+        break;
+    case 2:
+        v = (double)gsl_rng_uniform_int(r, 100000) / (double)(1 + gsl_rng_uniform_int(r, 1000));
+        break;
+    case 3:
+        v = ldexp((double)gsl_rng_uniform_int(r, 1024), -(int)gsl_rng_uniform_int(r, 12));
+        break;
+    default:
+        v = pow(10.0, (double)gsl_rng_uniform_int(r, 40) - 20.0);
+        v = gsl_rng_uniform(r) < 0.5 ? nextafter(v, 0.0) : nextafter(v, HUGE_VAL);
+        break;
+    }
+    return gsl_rng_uniform(r) < 0.5 ? -v : v;
+}
+
+/* ms_csv_format formats the common values itself (no snprintf): it must
+ * give snprintf's bytes for every value and precision. */
+static void test_matches_printf(void)
+{
+    static const int digits[] = {17, 10, 4, 1, 2, 16};
+    static const double edge[] = {0.0, -0.0, 1e-3, 1e15, 0.5, 2.5, 0.125, 9.5, 0.095, 1.0 / 3.0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20261130);
+    int bad = 0;
+    for (int i = 0; i < 60000 + (int)(sizeof edge / sizeof edge[0]); i++) {
+        double v = i < 60000 ? draw_value(r, i) : edge[i - 60000];
+        if (isnan(v))
+            continue; /* written as nan whatever its sign */
+        for (size_t k = 0; k < sizeof digits / sizeof digits[0]; k++) {
+            char got[64], want[64];
+            ms_csv_format(got, sizeof got, v, digits[k]);
+            snprintf(want, sizeof want, "%.*g", digits[k], v);
+            if (strcmp(got, want) != 0 && bad++ < 5)
+                fprintf(stderr, "%%.%dg: %s, printf gives %s\n", digits[k], got, want);
+        }
+    }
+    gsl_rng_free(r);
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 /* Switches LC_NUMERIC to a locale with a decimal comma: an installed one,
  * or one built with localedef into a temporary LOCPATH. 0 if impossible. */
 static int comma_locale(char *tmpdir, size_t n)
@@ -268,6 +320,7 @@ static const ms_test_case cases[] = {
     {"fields and header", test_fields_and_header},
     {"non-finite", test_non_finite},
     {"round trip 1e5 doubles", test_round_trip},
+    {"%.*g as printf, 3.6e5 cases", test_matches_printf},
     {"locale independence", test_locale_independent},
     {"buffer", test_buf},
     {"market results rows", test_results_rows},
