@@ -54,8 +54,9 @@ static ms_status flush_point(ms_sweep_asm *a)
         ms_stats_table_key(a->tab, i, &metric, &subject);
         ms_stats_summary s;
         ms_stats_summarize(ms_stats_table_acc(a->tab, i), 0.95, &s);
-        ms_buf_printf(&a->scratch, "%llu,%s", (unsigned long long)a->point, a->keys_text);
-        w.col = 1; /* the next field brings its comma */
+        ms_csv_uint(&w, a->point);
+        ms_buf_append(&a->scratch, ",", 1); /* the keys' raw text, as read */
+        ms_buf_puts(&a->scratch, a->keys_text);
         ms_csv_str(&w, metric);
         ms_csv_str(&w, subject);
         ms_stats_write_csv(&w, &s);
