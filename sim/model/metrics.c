@@ -155,11 +155,17 @@ ms_status mk_metrics_on_snapshot(ms_engine *eng, void *model, const ms_event *ev
     double total = spend_split(m, cloud, product);
     market_rows(m, month, cloud, total);
     other_rows(m, month);
+    double share[MS_MAX_PRODUCTS];
     for (int p = 0; p < m->sc->n_products; p++)
-        m->prod_share[p] = total > 0.0 ? product[p] / total : 0.0;
+        share[p] = total > 0.0 ? product[p] / total : 0.0;
     if (month > 0)
         m->adopted_months += (double)adopted_total(m);
-    m->dirty = MK_DIRTY_ALL; /* momentum moved */
+    /* the tables read the shares (momentum): stale only if a bit moved */
+    size_t bytes = (size_t)m->sc->n_products * sizeof share[0];
+    if (memcmp(share, m->prod_share, bytes) != 0) {
+        memcpy(m->prod_share, share, bytes);
+        m->dirty = MK_DIRTY_ALL;
+    }
     if (month >= m->sc->horizon_months)
         return MS_OK;
     return ms_engine_schedule_at(eng, month + 1.0, MK_EV_SNAPSHOT, MK_PRIO_SNAPSHOT, 0,
