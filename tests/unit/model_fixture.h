@@ -101,9 +101,14 @@ static inline void fx_regime(ms_scenario *sc, int i, const char *id, int contest
     g->rules[g->n_rules++] = fx_rule(FX_OPENAI, klass, MS_ANY, MS_ANY, MS_OFFER_BLOCKED);
 }
 
+/* The decision weights of scenarios/common.cfg: beta_quality,
+ * secondary_switch_factor and vendor_incumbency as fitted by the history
+ * backtest (docs/validation.md), the rest as calibrated before it
+ * (docs/model.md, "Parameters"). The segments' defer utilities (fx_world)
+ * carry the same level shift as common.cfg's. */
 static inline void fx_decision(ms_decision *d)
 {
-    d->beta_quality = 4.0;
+    d->beta_quality = 7.51;
     d->beta_price = 1.5;
     d->beta_momentum = 0.3;
     d->nest_scale = 0.5;
@@ -111,7 +116,8 @@ static inline void fx_decision(ms_decision *d)
     d->switching_cost[MS_CLASS_STATELESS_API] = 2.0;
     d->switching_cost[MS_CLASS_STATEFUL_AGENT] = 3.0;
     d->switching_cost[MS_CLASS_FIRST_PARTY_APP] = 2.5;
-    d->secondary_switch_factor = 1.0;
+    d->secondary_switch_factor = 0.318;
+    d->vendor_incumbency = 1.37;
     d->diversification = 4.0;
     d->bass_p = 0.03;
     d->bass_q = 0.38;
@@ -186,10 +192,11 @@ static inline void fx_world(ms_scenario *sc, int64_t buyers, int horizon)
     fx_product(sc, FX_COPILOT, "m365_copilot", FX_MICROSOFT, MS_CLASS_FIRST_PARTY_APP, 0.75, 0.85,
                1.1, 1u << FX_AZURE);
     sc->n_segments = 4;
-    fx_segment(sc, FX_FINANCE, "finance", 0.20, 1, 2.5, 2.0, 0.0, 2.0, 3, 4.2);
-    fx_segment(sc, FX_HEALTH, "health", 0.15, 1, 2.5, 2.0, 0.0, 1.0, 3, 4.2);
-    fx_segment(sc, FX_PUBLIC, "public", 0.15, 1, 3.0, 2.0, 18.0, 1.0, 2, 4.2);
-    fx_segment(sc, FX_UNREG, "unregulated", 0.50, 0, 1.0, 1.0, 0.0, 0.5, 3, 3.5);
+    /* defer utilities 4.2 / 3.5 before the fit, + 2.9 (common.cfg) */
+    fx_segment(sc, FX_FINANCE, "finance", 0.20, 1, 2.5, 2.0, 0.0, 2.0, 3, 7.1);
+    fx_segment(sc, FX_HEALTH, "health", 0.15, 1, 2.5, 2.0, 0.0, 1.0, 3, 7.1);
+    fx_segment(sc, FX_PUBLIC, "public", 0.15, 1, 3.0, 2.0, 18.0, 1.0, 2, 7.1);
+    fx_segment(sc, FX_UNREG, "unregulated", 0.50, 0, 1.0, 1.0, 0.0, 0.5, 3, 6.4);
     sc->n_regimes = 5;
     fx_regime(sc, FX_R2, "r2", -1);
     fx_regime(sc, FX_R2P, "r2_prime", MS_OFFER_CONTESTED);

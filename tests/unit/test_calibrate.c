@@ -217,9 +217,9 @@ static void test_fit_keys(void)
     CU_ASSERT_STRING_EQUAL(p.key, "decision.beta_quality");
     CU_ASSERT_EQUAL(p.lo, 1.0);
     CU_ASSERT_EQUAL(p.hi, 8.0);
-    CU_ASSERT_EQUAL(p.start, 4.0); /* common.cfg's value */
-    CU_ASSERT_EQUAL_FATAL(fit("decision.beta_quality=5:8", &p, &err), MS_OK);
-    CU_ASSERT_EQUAL(p.start, 6.5); /* outside the bounds: the midpoint */
+    CU_ASSERT_EQUAL(p.start, 7.51); /* common.cfg's value */
+    CU_ASSERT_EQUAL_FATAL(fit("decision.beta_quality=1:5", &p, &err), MS_OK);
+    CU_ASSERT_EQUAL(p.start, 3.0); /* outside the bounds: the midpoint */
     CU_ASSERT_EQUAL(fit("clouds.aws.price_index=0.5:1.5", &p, &err), MS_OK);
     CU_ASSERT_EQUAL(p.start, 1.0); /* a schema default */
     expect_fit_error("decision.beta_qualty=1:8", "did you mean 'decision.beta_quality'");
