@@ -142,12 +142,15 @@ def _fig_params(c):
     err = 1.96 * p["se"].to_numpy() / span
     ax.errorbar(pos, y, xerr=np.nan_to_num(err), fmt="o", color="#0072B2", capsize=3)
     ident = p["identified"] if "identified" in p.columns else [1] * len(p)
-    for i, (r, idf) in enumerate(zip(p.itertuples(), ident)):
+    weak = p["weak"] if "weak" in p.columns else [0] * len(p)  # older files lack it
+    for i, (r, idf, wk) in enumerate(zip(p.itertuples(), ident, weak)):
         flags = []
         if _true(r.at_bound):
             flags.append("at bound")
         if not _true(idf):
             flags.append("not identified")
+        elif _true(wk):
+            flags.append("weak")
         se = "+/- %.2g" % (1.96 * r.se) if np.isfinite(r.se) else "(no se)"
         ax.annotate("%.4g %s%s" % (r.value, se, "  " + ", ".join(flags).upper() if flags else ""),
                     (pos[i], y[i]), xytext=(0, 7), textcoords="offset points", ha="center",

@@ -147,6 +147,8 @@ typedef struct {
     double se[MS_CALIB_MAX_PARAMS];    /* NaN when not identified */
     int at_bound[MS_CALIB_MAX_PARAMS]; /* within 0.5% of the range from lo or hi */
     int identified[MS_CALIB_MAX_PARAMS];
+    double vif[MS_CALIB_MAX_PARAMS]; /* variance inflation; NaN when not identified */
+    int weak[MS_CALIB_MAX_PARAMS];   /* identified, but weakly (ms_calib_identify) */
     double objective, start_objective, holdout_objective;
     uint64_t evals, search_evals;
     int converged; /* the simplex shrank below the tolerance */
@@ -156,6 +158,19 @@ typedef struct {
     double *trace;
     size_t n_trace;
 } ms_calib_result;
+
+/* Standard errors and identification from the Jacobian J (m targets x n
+ * keys, row-major, of the weighted residuals (mean - value) / se):
+ * Cov = (J'J)^-1 (1 + 1/replications) through the SVD of J. A key is not
+ * identified (identified 0, se and vif NaN) when it loads (|v| > 0.1) on a
+ * direction whose singular value is below 1e-8 of the largest: J'J is
+ * singular there, e.g. a key that moves no target. An identified key is
+ * weak when its 95% interval (+-1.96 se) is wider than its range hi - lo,
+ * or when its variance inflation factor vif = var_j * |J_j|^2 (its
+ * variance over the variance it would have as the only fitted key)
+ * exceeds 10: it trades off with other keys. */
+void ms_calib_identify(const double *J, size_t m, size_t n, const ms_calib_param *params,
+                       uint32_t replications, double *se, int *identified, double *vif, int *weak);
 
 /* Runs the search and the standard errors. Returns MS_OK, MS_EINTR when
  * *stop was raised, or a runtime status (err filled) when a replication

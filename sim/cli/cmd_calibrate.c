@@ -195,9 +195,12 @@ static void print_params(const ms_calib_config *cfg, const ms_calib_result *r)
     printf("%-*s %12s %10s %10s %10s  flag\n", w, "key", "value", "se", "lo", "hi");
     for (int j = 0; j < cfg->n_params; j++) {
         const ms_calib_param *p = &cfg->params[j];
-        const char *flag = !r->identified[j] ? "not identified" : r->at_bound[j] ? "at bound" : "";
-        printf("%-*s %12.6g %10.4g %10.6g %10.6g%s%s\n", w, p->key, r->value[j], r->se[j], p->lo,
-               p->hi, flag[0] ? "  " : "", flag);
+        /* a key at its bound may also be weak: say both */
+        const char *id = !r->identified[j] ? "not identified" : r->weak[j] ? "weak" : "";
+        const char *sep = id[0] && r->at_bound[j] ? ", " : "";
+        printf("%-*s %12.6g %10.4g %10.6g %10.6g%s%s%s%s\n", w, p->key, r->value[j], r->se[j],
+               p->lo, p->hi, id[0] || r->at_bound[j] ? "  " : "", r->at_bound[j] ? "at bound" : "",
+               sep, id);
     }
 }
 

@@ -47,7 +47,7 @@ static void parameters_csv(const ms_calib_config *cfg, const ms_calib_result *r,
 {
     ms_csv w;
     ms_csv_init(&w, b);
-    ms_csv_header(&w, "key,value,se,lo,hi,at_bound,identified");
+    ms_csv_header(&w, "key,value,se,lo,hi,at_bound,identified,vif,weak");
     for (int j = 0; j < cfg->n_params; j++) {
         ms_csv_str(&w, cfg->params[j].key);
         ms_csv_exact(&w, r->value[j]);
@@ -56,6 +56,8 @@ static void parameters_csv(const ms_calib_config *cfg, const ms_calib_result *r,
         ms_csv_num(&w, cfg->params[j].hi);
         ms_csv_int(&w, r->at_bound[j]);
         ms_csv_int(&w, r->identified[j]);
+        num_or_empty(&w, r->vif[j]);
+        ms_csv_int(&w, r->weak[j]);
         ms_csv_end(&w);
     }
 }

@@ -32,6 +32,8 @@
 #define JACOBIAN_STEP 0.02  /* of the range: large enough to see past CRN jitter */
 #define SINGULAR_RATIO 1e-8 /* s_min / s_max below which J'J counts as singular */
 #define NULL_LOADING 0.1    /* a parameter in a null direction is not identified */
+#define WEAK_Z 1.96         /* weak: the 95% interval is wider than the range, */
+#define WEAK_VIF 10.0       /* or the variance is inflated 10x by the other keys */
 #define BOUND_MARGIN 0.005  /* of the range: "at its bound" */
 #define FAILED_OBJECTIVE 1e300
 
@@ -244,33 +246,53 @@ static ms_status jacobian_column(calib *c, gsl_matrix *J, int j, double *rp, dou
     return st;
 }
 
-/* Cov = (J'J)^-1 (1 + 1/R) through the SVD J = U S V'; directions with a
- * negligible singular value are not identified, and neither is any
- * parameter that loads on them. */
-static void standard_errors(calib *c, gsl_matrix *J)
+/* Cov = (J'J)^-1 (1 + 1/R) through the SVD J = U S V' (identify() below
+ * and the header say what the flags mean). */
+static int svd_variances(gsl_matrix *J, double *var, int *identified)
 {
-    ms_calib_result *r = c->res;
-    size_t m = J->size1, n = J->size2;
+    size_t n = J->size2;
     gsl_matrix *V = gsl_matrix_alloc(n, n);
     gsl_vector *S = gsl_vector_alloc(n), *work = gsl_vector_alloc(n);
-    int ok = V && S && work && m >= n && gsl_linalg_SV_decomp(J, V, S, work) == GSL_SUCCESS;
-    double smax = ok ? gsl_vector_get(S, 0) : 0.0, inflate = 1.0 + 1.0 / c->cfg->replications;
+    int ok = V && S && work && J->size1 >= n && gsl_linalg_SV_decomp(J, V, S, work) == GSL_SUCCESS;
+    double smax = ok ? gsl_vector_get(S, 0) : 0.0;
     for (size_t j = 0; j < n; j++) {
-        double var = 0.0;
-        int identified = ok && smax > 0.0;
-        for (size_t k = 0; identified && k < n; k++) {
+        var[j] = 0.0;
+        identified[j] = ok && smax > 0.0;
+        for (size_t k = 0; identified[j] && k < n; k++) {
             double s = gsl_vector_get(S, k), v = gsl_matrix_get(V, j, k);
             if (s <= SINGULAR_RATIO * smax)
-                identified = fabs(v) <= NULL_LOADING;
+                identified[j] = fabs(v) <= NULL_LOADING;
             else
-                var += v * v / (s * s);
+                var[j] += v * v / (s * s);
         }
-        r->identified[j] = identified;
-        r->se[j] = identified ? sqrt(var * inflate) : NAN;
     }
     gsl_matrix_free(V);
     gsl_vector_free(S);
     gsl_vector_free(work);
+    return ok;
+}
+
+void ms_calib_identify(const double *J, size_t m, size_t n, const ms_calib_param *params,
+                       uint32_t replications, double *se, int *identified, double *vif, int *weak)
+{
+    double var[MS_CALIB_MAX_PARAMS], norm2[MS_CALIB_MAX_PARAMS] = {0};
+    gsl_matrix *A = n <= MS_CALIB_MAX_PARAMS ? gsl_matrix_alloc(m, n) : NULL;
+    for (size_t i = 0; A && i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            gsl_matrix_set(A, i, j, J[i * n + j]);
+            norm2[j] += J[i * n + j] * J[i * n + j];
+        }
+    if (!A || !svd_variances(A, var, identified))
+        for (size_t j = 0; j < n; j++)
+            identified[j] = 0;
+    gsl_matrix_free(A);
+    double inflate = 1.0 + 1.0 / replications;
+    for (size_t j = 0; j < n; j++) {
+        se[j] = identified[j] ? sqrt(var[j] * inflate) : NAN;
+        vif[j] = identified[j] ? var[j] * norm2[j] : NAN;
+        weak[j] = identified[j] &&
+                  (2.0 * WEAK_Z * se[j] > params[j].hi - params[j].lo || vif[j] > WEAK_VIF);
+    }
 }
 
 static ms_status uncertainty(calib *c)
@@ -285,8 +307,10 @@ static ms_status uncertainty(calib *c)
         J && rp && rm ? MS_OK : ms_error_set(c->err, MS_ENOMEM, "", 0, "", "out of memory");
     for (int j = 0; st == MS_OK && j < (int)n; j++)
         st = jacobian_column(c, J, j, rp, rm);
-    if (st == MS_OK)
-        standard_errors(c, J);
+    ms_calib_result *r = c->res;
+    if (st == MS_OK) /* J's storage is row-major with no padding (size2 == tda) */
+        ms_calib_identify(J->data, m, n, c->cfg->params, c->cfg->replications, r->se, r->identified,
+                          r->vif, r->weak);
     gsl_matrix_free(J);
     free(rp);
     free(rm);

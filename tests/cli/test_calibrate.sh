@@ -73,7 +73,7 @@ check "fit.csv header" \
     [ "$(head -1 "$TMP/fit/fit.csv")" = "month,metric,subject,target,se,simulated,ci95_low,ci95_high,z,set" ]
 check "fit.csv: one row per target" [ "$(grep -c ',fit$' "$TMP/fit/fit.csv")" -eq 36 ]
 check "parameters.csv header" \
-    [ "$(head -1 "$TMP/fit/parameters.csv")" = "key,value,se,lo,hi,at_bound,identified" ]
+    [ "$(head -1 "$TMP/fit/parameters.csv")" = "key,value,se,lo,hi,at_bound,identified,vif,weak" ]
 
 # `run` on calibrated.cfg reproduces the fitted trajectories: the mean over
 # its replications of aws's share_spend at month 12 is fit.csv's simulated.

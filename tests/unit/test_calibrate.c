@@ -2,7 +2,8 @@
  * targets parser and its refusals (each at its line), --fit keys against
  * the schema and the scenario, the bound mapping, the objective, what a
  * replication's rows give each target, and a small search whose outcome
- * is known (targets made at known values with the same seeds). */
+ * is known (targets made at known values with the same seeds), and the
+ * identification flags (a key that moves no target, weak keys). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,20 +283,17 @@ static void test_observe(void)
 }
 
 /* Targets made by the model at beta_price = 2.2 with the calibration's own
- * seeds: the search from 1.0 must come back to it, and the objective there
- * is the minimum the search found. */
-static void test_search_recovers(void)
+ * seeds (buyers' shares of the four clouds at month 12, se 0.01). */
+static void targets_at_truth(ms_calib_target items[4])
 {
-    const char *sets[] = {"buyers.count=2000", "sim.horizon_months=12"};
     const char *at_truth[] = {"buyers.count=2000", "sim.horizon_months=12", "sim.seed=7",
                               "decision.beta_price=2.2"};
     ms_scenario *sc = NULL;
     ms_errors errs;
     ms_errors_init(&errs);
     CU_ASSERT_EQUAL_FATAL(ms_scenario_load(BASELINE, at_truth, 4, &sc, &errs), MS_OK);
-    ms_calib_target items[4];
     const char *subjects[] = {"aws", "azure", "gcp", "other"};
-    memset(items, 0, sizeof items);
+    memset(items, 0, 4 * sizeof *items);
     for (int i = 0; i < 4; i++) {
         items[i].month = 12;
         items[i].kind = MS_CT_SHARE_BUYERS;
@@ -318,18 +316,35 @@ static void test_search_recovers(void)
     for (int i = 0; i < 4; i++)
         items[i].value = sum[i];
     ms_scenario_destroy(sc);
-    ms_calib_param p = {.key = "decision.beta_price", .lo = 0.5, .hi = 4.0, .start = 1.0};
+}
+
+static const char *const small[] = {"buyers.count=2000", "sim.horizon_months=12"};
+
+static ms_calib_config small_config(const ms_calib_targets *t, const ms_calib_param *p, int n)
+{
     ms_calib_config cfg = {.scenario_path = BASELINE,
-                           .sets = sets,
+                           .sets = small,
                            .n_sets = 2,
-                           .targets = &t,
-                           .params = &p,
-                           .n_params = 1,
+                           .targets = t,
+                           .params = p,
+                           .n_params = n,
                            .replications = 2,
                            .seed = 7,
                            .threads = 2,
                            .max_evals = 60,
                            .tolerance = 1e-2};
+    return cfg;
+}
+
+/* The search from 1.0 must come back to 2.2, and the objective there is
+ * the minimum the search found. */
+static void test_search_recovers(void)
+{
+    ms_calib_target items[4];
+    targets_at_truth(items);
+    ms_calib_targets t = {items, 4};
+    ms_calib_param p = {.key = "decision.beta_price", .lo = 0.5, .hi = 4.0, .start = 1.0};
+    ms_calib_config cfg = small_config(&t, &p, 1);
     ms_calib_result r;
     ms_error err;
     CU_ASSERT_EQUAL_FATAL(ms_calib_run(&cfg, &r, &err), MS_OK);
@@ -342,8 +357,65 @@ static void test_search_recovers(void)
     for (size_t e = 0; e < r.search_evals; e++)
         CU_ASSERT(r.trace[2 * e + 1] >= r.objective);
     CU_ASSERT_TRUE(r.identified[0]);
+    CU_ASSERT_FALSE(r.weak[0]);
     CU_ASSERT(r.se[0] > 0 && isfinite(r.se[0]));
+    CU_ASSERT_DOUBLE_EQUAL(r.vif[0], 1.0, 1e-9); /* one key: nothing to trade off with */
     ms_calib_result_fini(&r);
+}
+
+/* A key with no effect on any target (the dispute's amendment probability,
+ * with the dispute disabled) is flagged not identified, with no standard
+ * error; the well-identified key beside it is neither weak nor flagged. */
+static void test_search_flags_null_key(void)
+{
+    ms_calib_target items[4];
+    targets_at_truth(items);
+    ms_calib_targets t = {items, 4};
+    ms_calib_param p[2] = {{.key = "decision.beta_price", .lo = 0.5, .hi = 4.0, .start = 1.0},
+                           {.key = "dispute.p_amend", .lo = 0.2, .hi = 0.9, .start = 0.7}};
+    ms_calib_config cfg = small_config(&t, p, 2);
+    ms_calib_result r;
+    ms_error err;
+    CU_ASSERT_EQUAL_FATAL(ms_calib_run(&cfg, &r, &err), MS_OK);
+    CU_ASSERT_TRUE(r.identified[0]);
+    CU_ASSERT_FALSE(r.weak[0]);
+    CU_ASSERT(isfinite(r.se[0]) && r.se[0] > 0);
+    CU_ASSERT_FALSE(r.identified[1]);
+    CU_ASSERT_FALSE(r.weak[1]); /* weak is for identified keys */
+    CU_ASSERT(isnan(r.se[1]) && isnan(r.vif[1]));
+    ms_calib_result_fini(&r);
+}
+
+/* The flags on a Jacobian built to show each case, keys on 0..1: a strong
+ * key alone on its target (se 0.1 x sqrt(1 + 1/2), vif 1); a key that
+ * moves nothing; two keys that move the same targets almost alike (each
+ * well measured alone, but not apart: vif far above 10); a key with a
+ * tiny effect of its own (vif 1, but se 2 x ..., wider than its range). */
+static void test_identify_flags(void)
+{
+    enum { M = 6, N = 5 };
+    double J[M][N] = {{10, 0, 0, 0, 0},  {0, 0, 10, 10, 0}, {0, 0, 10, 10.5, 0},
+                      {0, 0, 0, 0, 0.5}, {0, 0, 0, 0, 0},   {0, 0, 0, 0, 0}};
+    ms_calib_param p[N];
+    memset(p, 0, sizeof p);
+    for (int j = 0; j < N; j++)
+        p[j].hi = 1.0;
+    double se[N], vif[N];
+    int id[N], weak[N];
+    ms_calib_identify(&J[0][0], M, N, p, 2, se, id, vif, weak);
+    CU_ASSERT(id[0] && !weak[0]);
+    CU_ASSERT_DOUBLE_EQUAL(se[0], 0.1 * sqrt(1.5), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(vif[0], 1.0, 1e-9);
+    CU_ASSERT(!id[1] && !weak[1] && isnan(se[1]) && isnan(vif[1]));
+    CU_ASSERT(id[2] && id[3] && weak[2] && weak[3]);
+    CU_ASSERT(vif[2] > 10 && vif[3] > 10);
+    CU_ASSERT(id[4] && weak[4]);
+    CU_ASSERT_DOUBLE_EQUAL(se[4], 2.0 * sqrt(1.5), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(vif[4], 1.0, 1e-9);
+    /* the same strong key on a range too narrow for its interval is weak */
+    p[0].hi = 0.3;
+    ms_calib_identify(&J[0][0], M, N, p, 2, se, id, vif, weak);
+    CU_ASSERT(id[0] && weak[0]);
 }
 
 static const ms_test_case cases[] = {
@@ -355,5 +427,7 @@ static const ms_test_case cases[] = {
     {"--fit keys against schema and scenario", test_fit_keys},
     {"observing targets in a replication", test_observe},
     {"search recovers a known value", test_search_recovers},
+    {"search flags a key that moves no target", test_search_flags_null_key},
+    {"identification flags from the Jacobian", test_identify_flags},
 };
 MS_TEST_MAIN("calibrate", cases)
