@@ -299,16 +299,18 @@ static void test_compare_threads(void)
 #define TRUTH_REPS 1000
 
 /* Metrics whose paired differences are near enough to normal at 10
- * replications of 400 buyers. The clouds' spend shares are not: a dearer
- * AWS moves few buyers, the largest of them (lognormal spend) dominate,
- * the differences are skewed (skewness about -4 for AWS) and the
- * t-interval covers only 86-89% at this size (docs/decisions.md). */
-static const char *const cover_metric[][2] = {{"final_share_buyers", "aws"},
-                                              {"final_share_buyers", "azure"},
-                                              {"vendor_share_spend", "openai"},
-                                              {"adoption_rate", "all"},
-                                              {"deferral_rate", "all"}};
-#define N_COVER 5
+ * replications of 400 buyers. The clouds' spend shares were not before
+ * common.cfg carried the fitted behaviour: a dearer AWS moved few buyers,
+ * the largest of them (lognormal spend) dominated, and the t-interval
+ * covered only 86-89%. With cheaper secondary offers the price moves
+ * spend across many buyers' secondary offers, and it covers 93-95%
+ * (docs/decisions.md). */
+static const char *const cover_metric[][2] = {
+    {"final_share_buyers", "aws"},    {"final_share_buyers", "azure"},
+    {"vendor_share_spend", "openai"}, {"adoption_rate", "all"},
+    {"deferral_rate", "all"},         {"final_share_spend", "aws"},
+    {"final_share_spend", "azure"}};
+#define N_COVER 7
 
 static void cover_set_seed(ms_scenario *a, ms_scenario *b, uint64_t seed)
 {
