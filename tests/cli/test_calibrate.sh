@@ -29,7 +29,7 @@ has_files() {
 # Targets: a run at known values of three keys (4 replications, seed 11),
 # reduced to the 4 cloud and 5 vendor shares at months 6, 12, 18 and 24 with
 # se 0.02.
-# The calibration starts from common.cfg's values (4.0, 1.5, 0.88) and uses
+# The calibration starts from common.cfg's values (7.51, 1.5, 0.88) and uses
 # the same seed, so the replications' luck is shared (common random numbers).
 TRUE_Q=5.5 TRUE_P=2.5 TRUE_C=0.8
 "$BIN" run "$SC" -r 4 -s 11 -o "$TMP/truth" "${SMALL[@]}" -q --set decision.beta_quality=$TRUE_Q \
