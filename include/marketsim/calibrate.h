@@ -120,6 +120,12 @@ double ms_calib_objective(const ms_calib_targets *t, const double *mean);
 
 /* ---- the calibration ---------------------------------------------------- */
 
+/* The search: GSL's Nelder-Mead simplex (nmsimplex2, the default), or
+ * its trust-region Levenberg-Marquardt on the weighted residuals
+ * (gsl_multifit_nlinear, with a forward-difference Jacobian of 0.1 in the
+ * bound-mapped space; needs at least as many fitted targets as keys). */
+typedef enum { MS_CALIB_SIMPLEX = 0, MS_CALIB_LM } ms_calib_method;
+
 /* Called after every evaluation (on the calling thread). */
 typedef void (*ms_calib_progress_fn)(void *ctx, uint64_t evals, uint64_t max_evals, double best);
 
@@ -135,6 +141,7 @@ typedef struct {
     int threads;
     uint64_t max_evals; /* of the search; the Jacobian adds 2 per parameter */
     double tolerance;   /* simplex size in u at which the search stops */
+    ms_calib_method method;
     ms_calib_progress_fn progress;
     void *progress_ctx;
     const volatile sig_atomic_t *stop; /* non-zero: stop (MS_EINTR) */
@@ -151,7 +158,7 @@ typedef struct {
     int weak[MS_CALIB_MAX_PARAMS];   /* identified, but weakly (ms_calib_identify) */
     double objective, start_objective, holdout_objective;
     uint64_t evals, search_evals;
-    int converged; /* the simplex shrank below the tolerance */
+    int converged; /* the simplex shrank below the tolerance, or lm's tests passed */
     /* per target at the optimum: mean and 95% Student-t interval */
     double *mean, *ci_low, *ci_high;
     /* every evaluation in order: n_params values then the objective */

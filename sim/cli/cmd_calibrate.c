@@ -31,6 +31,7 @@ typedef struct {
     int n_fit, n_sets;
     uint64_t reps, seed, max_evals, holdout;
     int holdout_set;
+    ms_calib_method method;
 } cal_args;
 
 typedef struct {
@@ -38,7 +39,7 @@ typedef struct {
     char label[64];
 } cal_progress;
 
-enum { OPT_TARGETS = MS_OPT_OWN, OPT_FIT, OPT_MAXEVALS, OPT_HOLDOUT };
+enum { OPT_TARGETS = MS_OPT_OWN, OPT_FIT, OPT_MAXEVALS, OPT_HOLDOUT, OPT_METHOD };
 
 static const ms_cli_opt options[] = {
     {OPT_TARGETS, "targets", 0, "FILE",
@@ -55,6 +56,10 @@ static const ms_cli_opt options[] = {
     {OPT_HOLDOUT, "holdout-after", 0, "M",
      "keep targets after month M out of the fit and report\n"
      "them as holdout"},
+    {OPT_METHOD, "method", 0, "M",
+     "simplex (default: Nelder-Mead) or lm (Levenberg-Marquardt\n"
+     "on the weighted residuals; needs at least as many fitted\n"
+     "targets as keys)"},
     {.id = MS_OPT_SET},
     {.id = MS_OPT_INCLUDE},
     {.id = MS_OPT_QUIET, .help = "no table on stdout, no progress on stderr"},
@@ -78,6 +83,11 @@ static int apply(void *ctx, int id, const char *arg)
     case OPT_MAXEVALS:
         return ms_cli_parse_u64(CMD, "--max-evals", arg, 1, 10000000, &a->max_evals) ? MS_EXIT_USAGE
                                                                                      : -1;
+    case OPT_METHOD:
+        if (strcmp(arg, "simplex") && strcmp(arg, "lm"))
+            return ms_cli_usage_error(CMD, "--method: '%s': expected simplex or lm", arg);
+        a->method = strcmp(arg, "lm") ? MS_CALIB_SIMPLEX : MS_CALIB_LM;
+        return -1;
     default: /* OPT_HOLDOUT */
         a->holdout_set = 1;
         return ms_cli_parse_u64(CMD, "--holdout-after", arg, 0, 1000000, &a->holdout)
@@ -91,7 +101,7 @@ static const ms_cli_spec spec = {
     .synopsis = "marketsim calibrate SCENARIO.cfg --targets TARGETS.csv --fit KEY=lo:hi\n"
                 "                           [--fit KEY=lo:hi]... -o DIR [-r REPS] [-s SEED]\n"
                 "                           [-j THREADS] [--max-evals N] [--holdout-after MONTH]\n"
-                "                           [--set KEY=VALUE]... [--quiet]",
+                "                           [--method simplex|lm] [--set KEY=VALUE]... [--quiet]",
     .about = "Fits float keys of the scenario to observed figures: minimises\n"
              "sum ((simulated mean - value) / se)^2 over the targets with GSL's Nelder-Mead\n"
              "simplex, every evaluation running REPS replications with the same seeds, then\n"
@@ -167,6 +177,12 @@ static int read_inputs(cal_args *a, const ms_scenario *sc, ms_calib_targets *t,
                                   "--holdout-after: no target is left to fit (every "
                                   "target is after month %" PRIu64 ")",
                                   a->holdout);
+    size_t fitted = ms_calib_targets_split(t, a->holdout_set ? (int)a->holdout : -1);
+    if (a->method == MS_CALIB_LM && fitted < (size_t)a->n_fit)
+        return ms_cli_usage_error(CMD,
+                                  "--method lm: %zu fitted targets for %d --fit keys (it needs "
+                                  "at least as many targets as keys)",
+                                  fitted, a->n_fit);
     for (int j = 0; j < a->n_fit; j++) {
         if (ms_calib_param_parse(a->fit[j], a->path, a->sets, a->n_sets, &params[j], &err) != MS_OK)
             return ms_cli_usage_error(CMD, "%s: %s", err.key, err.msg);
@@ -247,6 +263,7 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
                            .threads = (int)a->c.threads,
                            .max_evals = a->max_evals ? a->max_evals : DEFAULT_MAX_EVALS,
                            .tolerance = DEFAULT_TOLERANCE,
+                           .method = a->method,
                            .progress = on_progress,
                            .progress_ctx = &pc,
                            .stop = ms_exp_signals_install(&saved)};

@@ -117,7 +117,7 @@ static void manifest_csv(const ms_calib_config *cfg, const ms_calib_result *r,
     snprintf(text, sizeof text, "%" PRIu32, cfg->replications);
     kv(&w, "replications", text);
     kv(&w, "generator", "philox4x32-10");
-    kv(&w, "method", "nmsimplex2");
+    kv(&w, "method", cfg->method == MS_CALIB_LM ? "lm" : "nmsimplex2");
     for (int j = 0; j < cfg->n_params; j++) {
         char lo[40], hi[40], spec[MS_CALIB_KEY_LEN + 90];
         ms_csv_format(lo, sizeof lo, cfg->params[j].lo, MS_CSV_NUM_DIGITS);

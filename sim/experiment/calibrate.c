@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib_internal.h"
 #include "marketsim/calibrate.h"
 #include "marketsim/runner.h"
 #include "marketsim/stats.h"
@@ -35,26 +36,6 @@
 #define WEAK_Z 1.96         /* weak: the 95% interval is wider than the range, */
 #define WEAK_VIF 10.0       /* or the variance is inflated 10x by the other keys */
 #define BOUND_MARGIN 0.005  /* of the range: "at its bound" */
-#define FAILED_OBJECTIVE 1e300
-
-typedef struct {
-    const ms_calib_config *cfg;
-    size_t nt;    /* targets */
-    char **texts; /* the fit keys' override texts, refreshed per evaluation */
-    const char **sets;
-    int n_sets;
-    double *vals;           /* replications x targets of the current evaluation */
-    double *mean, *lo, *hi; /* current evaluation */
-    double best, *best_x;
-    ms_calib_result *res;
-    size_t trace_cap;
-    int searching; /* the best point moves only during the search */
-    ms_status status;
-    ms_error *err;
-    ms_scenario_base *base; /* loaded once: the file, --set and the seed */
-    ms_scenario *scn;       /* derived from base at each evaluation */
-    const ms_scenario *sc;  /* scn while an evaluation runs */
-} calib;
 
 static ms_status rep_run(void *vctx, const ms_exp_task *task, void **result, ms_error *err)
 {
@@ -119,8 +100,7 @@ static ms_status append_trace(calib *c, const double *x, double obj)
     return MS_OK;
 }
 
-/* Evaluates the parameters x: the objective in *obj, the means in c->mean. */
-static ms_status evaluate(calib *c, const double *x, double *obj)
+ms_status calib_evaluate(calib *c, const double *x, double *obj)
 {
     const ms_calib_config *cfg = c->cfg;
     for (int j = 0; j < cfg->n_params; j++)
@@ -178,7 +158,7 @@ static double simplex_f(const gsl_vector *u, void *vctx)
         return FAILED_OBJECTIVE;
     for (int j = 0; j < c->cfg->n_params; j++)
         x[j] = ms_calib_to_value(&c->cfg->params[j], gsl_vector_get(u, (size_t)j));
-    c->status = evaluate(c, x, &obj);
+    c->status = calib_evaluate(c, x, &obj);
     return c->status == MS_OK ? obj : FAILED_OBJECTIVE;
 }
 
@@ -216,8 +196,7 @@ done:
     return c->status;
 }
 
-/* Weighted residuals of the fit targets at the current evaluation. */
-static void residuals(const calib *c, double *r)
+void calib_residuals(const calib *c, double *r)
 {
     size_t i = 0;
     for (size_t k = 0; k < c->nt; k++) {
@@ -235,12 +214,12 @@ static ms_status jacobian_column(calib *c, gsl_matrix *J, int j, double *rp, dou
     memcpy(x, c->best_x, (size_t)c->cfg->n_params * sizeof *x);
     double xp = fmin(c->best_x[j] + h, p->hi), xm = fmax(c->best_x[j] - h, p->lo);
     x[j] = xp;
-    ms_status st = evaluate(c, x, &obj);
+    ms_status st = calib_evaluate(c, x, &obj);
     if (st == MS_OK)
-        residuals(c, rp);
+        calib_residuals(c, rp);
     x[j] = xm;
-    if (st == MS_OK && (st = evaluate(c, x, &obj)) == MS_OK)
-        residuals(c, rm);
+    if (st == MS_OK && (st = calib_evaluate(c, x, &obj)) == MS_OK)
+        calib_residuals(c, rm);
     for (size_t i = 0; st == MS_OK && i < J->size1; i++)
         gsl_matrix_set(J, i, (size_t)j, (rp[i] - rm[i]) / (xp - xm));
     return st;
@@ -406,7 +385,7 @@ ms_status ms_calib_run(const ms_calib_config *cfg, ms_calib_result *res, ms_erro
         ms_error_set(err, st, "", 0, "", "out of memory");
     c.searching = 1;
     if (st == MS_OK)
-        st = search(&c);
+        st = cfg->method == MS_CALIB_LM ? calib_search_lm(&c) : search(&c);
     c.searching = 0;
     res->search_evals = res->n_trace;
     if (st == MS_OK)

@@ -56,6 +56,24 @@ check "recovers decision.beta_quality" recovered decision.beta_quality $TRUE_Q
 check "recovers decision.beta_price" recovered decision.beta_price $TRUE_P
 check "recovers products.claude.quality" recovered products.claude.quality $TRUE_C
 check "fitted objective below the start's" awk '/^objective/ { exit !($6 + 0 < $2 + 0) }' "$TMP/stdout"
+
+# The same recovery with --method lm (gsl_multifit_nlinear, central
+# differences of 2% of each range): the same tolerance, recorded as lm.
+"$BIN" calibrate "$SC" --targets "$TMP/targets.csv" "${FIT[@]}" -r 4 -s 11 "${SMALL[@]}" -j 2 \
+    --method lm -o "$TMP/lm" -q
+check "lm: calibrate exits 0" [ $? -eq 0 ]
+check "lm: writes every file" has_files "$TMP/lm"
+check "lm: the manifest names the method" grep -qx 'method,lm' "$TMP/lm/manifest.csv"
+check "lm: converged" grep -qx 'converged,1' "$TMP/lm/manifest.csv"
+TMP_FIT=$TMP/lm
+recovered_lm() { awk -F, -v k="$1" -v t="$2" '$1 == k {
+        d = $2 - t; if (d < 0) d = -d; tol = 2 * $3; if (0.05 * t > tol) tol = 0.05 * t
+        printf "  lm: %s = %s (se %s), true %s, tolerance %g\n", k, $2, $3, t, tol
+        found = 1; exit !($3 != "" && d <= tol) } END { if (!found) exit 1 }' "$TMP_FIT/parameters.csv"
+}
+check "lm recovers decision.beta_quality" recovered_lm decision.beta_quality $TRUE_Q
+check "lm recovers decision.beta_price" recovered_lm decision.beta_price $TRUE_P
+check "lm recovers products.claude.quality" recovered_lm products.claude.quality $TRUE_C
 check "stdout table names every key" \
     [ "$(grep -cE '^(decision.beta_quality|decision.beta_price|products.claude.quality) ' "$TMP/stdout")" -eq 3 ]
 check "stdout reports the fit RMSE in pp" grep -q '^RMSE fit [0-9.]* pp (36 share targets)' "$TMP/stdout"
@@ -158,6 +176,10 @@ refused "--holdout-after leaves nothing" "no target is left to fit" "$SC" --targ
 refused "bad --set" "decision.beta_price" "$SC" --targets "$T" "${good_fit[@]}" --set decision.beta_price=abc
 refused "bad -r" "-r: '0' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" -r 0
 refused "bad --max-evals" "--max-evals: 'x' is not a whole number" "$SC" --targets "$T" "${good_fit[@]}" --max-evals x
+refused "unknown --method" "--method: 'newton': expected simplex or lm" "$SC" --targets "$T" "${good_fit[@]}" --method newton
+printf 'month,metric,subject,value,se\n6,share_spend,aws,0.25,0.02\n' >"$TMP/one.csv"
+refused "--method lm with fewer targets than keys" "--method lm: 1 fitted targets for 2 --fit keys" \
+    "$SC" --targets "$TMP/one.csv" "${good_fit[@]}" --fit decision.beta_quality=1:8 --method lm
 
 # a target whose z cannot be squared is a runtime failure, not a fit
 printf 'month,metric,subject,value,se\n0,share_spend,aws,1e308,1e-300\n' >"$TMP/huge.csv"

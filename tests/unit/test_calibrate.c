@@ -283,7 +283,9 @@ static void test_observe(void)
 }
 
 /* Targets made by the model at beta_price = 2.2 with the calibration's own
- * seeds (buyers' shares of the four clouds at month 12, se 0.01). */
+ * seeds (the four clouds' shares of spend at month 12, se 0.01: with
+ * common.cfg's fitted behaviour the price moves spend through secondary
+ * offers more than it moves buyers' primary clouds in a year). */
 static void targets_at_truth(ms_calib_target items[4])
 {
     const char *at_truth[] = {"buyers.count=2000", "sim.horizon_months=12", "sim.seed=7",
@@ -296,10 +298,10 @@ static void targets_at_truth(ms_calib_target items[4])
     memset(items, 0, 4 * sizeof *items);
     for (int i = 0; i < 4; i++) {
         items[i].month = 12;
-        items[i].kind = MS_CT_SHARE_BUYERS;
+        items[i].kind = MS_CT_SHARE_SPEND;
         items[i].index = ms_scenario_cloud(sc, subjects[i]);
         items[i].se = 0.01;
-        snprintf(items[i].metric, sizeof items[i].metric, "share_buyers");
+        snprintf(items[i].metric, sizeof items[i].metric, "share_spend");
     }
     ms_calib_targets t = {items, 4};
     double v[4], sum[4] = {0};
@@ -360,6 +362,26 @@ static void test_search_recovers(void)
     CU_ASSERT_FALSE(r.weak[0]);
     CU_ASSERT(r.se[0] > 0 && isfinite(r.se[0]));
     CU_ASSERT_DOUBLE_EQUAL(r.vif[0], 1.0, 1e-9); /* one key: nothing to trade off with */
+    ms_calib_result_fini(&r);
+}
+
+/* The lm method needs at least as many fitted targets as keys: fewer is
+ * refused before any evaluation. (Its recovery of known values is
+ * tests/cli/test_calibrate.sh's, on 36 targets and three keys.) */
+static void test_lm_refuses_few_targets(void)
+{
+    ms_calib_target items[4];
+    targets_at_truth(items);
+    ms_calib_param two[2] = {{.key = "decision.beta_price", .lo = 0.5, .hi = 4.0, .start = 1.0},
+                             {.key = "decision.beta_quality", .lo = 1, .hi = 9, .start = 4}};
+    ms_calib_targets one = {items, 1};
+    ms_calib_config cfg = small_config(&one, two, 2);
+    cfg.method = MS_CALIB_LM;
+    ms_calib_result r;
+    ms_error err;
+    CU_ASSERT_EQUAL(ms_calib_run(&cfg, &r, &err), MS_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "at least as many fitted targets"));
+    CU_ASSERT_EQUAL(r.n_trace, 0);
     ms_calib_result_fini(&r);
 }
 
@@ -428,6 +450,7 @@ static const ms_test_case cases[] = {
     {"observing targets in a replication", test_observe},
     {"search recovers a known value", test_search_recovers},
     {"search flags a key that moves no target", test_search_flags_null_key},
+    {"lm refuses fewer targets than keys", test_lm_refuses_few_targets},
     {"identification flags from the Jacobian", test_identify_flags},
 };
 MS_TEST_MAIN("calibrate", cases)
