@@ -43,7 +43,8 @@ ms_status mk_calendar_init(mk_market *m)
 void mk_calendar_fini(mk_market *m)
 {
     for (int k = 0; m->buckets && k < m->n_buckets; k++)
-        free(m->buckets[k].items);
+        if (m->buckets[k].items) /* flushed ones are empty: no call per slot */
+            free(m->buckets[k].items);
     free(m->buckets);
     m->buckets = NULL;
 }

@@ -166,6 +166,7 @@ typedef struct mk_market {
     uint32_t have[MK_W_KINDS][MS_MAX_SEGMENTS];
     uint32_t have_bonus;
     double prod_share[MS_MAX_PRODUCTS]; /* spend share at the last snapshot */
+    double packaging[MS_MAX_PRODUCTS];  /* mean packaging score (offers.c) */
 
     /* buyers and aggregates */
     int64_t n_buyers;

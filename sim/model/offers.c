@@ -29,6 +29,12 @@ void mk_offers_init(mk_market *m)
     const ms_scenario *sc = m->sc;
     m->n_off = sc->n_products * sc->n_clouds;
     for (int p = 0; p < sc->n_products; p++) {
+        double g = 0.0;
+        for (int k = 0; k < MS_PACKAGING_DIMS; k++)
+            g += sc->products[p].packaging[k];
+        m->packaging[p] = g / MS_PACKAGING_DIMS;
+    }
+    for (int p = 0; p < sc->n_products; p++) {
         for (int c = 0; c < sc->n_clouds; c++) {
             mk_offer *o = &m->off[mk_offer_index(m, p, c)];
             memset(o, 0, sizeof *o);
@@ -95,10 +101,7 @@ static double offer_utility(const mk_market *m, int s, const mk_offer *o)
     const ms_decision *d = &sc->decision;
     const ms_segment *seg = &sc->segments[s];
     const ms_product *p = &sc->products[o->product];
-    double g = 0.0;
-    for (int k = 0; k < MS_PACKAGING_DIMS; k++)
-        g += p->packaging[k];
-    g /= MS_PACKAGING_DIMS;
+    double g = m->packaging[o->product];
     double price = p->price * sc->clouds[o->cloud].price_index * o->price_mult;
     double years = d->term_months / 12.0;
     double u = d->beta_quality * m->quality[o->product] + seg->beta_packaging * g -
