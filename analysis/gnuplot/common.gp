@@ -58,13 +58,13 @@ col(n) = n eq 'aws' ? '#E69F00' : n eq 'azure' ? '#0072B2' : n eq 'gcp' ? '#009E
          n eq 'unregulated' ? '#E69F00' : n eq 'regulated' ? '#D55E00' : n eq 'all' ? '#000000' : \
          word('#332288 #88CCEE #44AA99 #117733 #999933 #DDCC77 #CC6677 #882255 #AA4499', idx(n) % 9 + 1)
 
-# ---- provenance from manifest.csv (run: version, git; sweep style: marketsim_version) ----
+# ---- provenance from manifest.csv (the keys every manifest shares) ----
 seed = 'unknown'; git = 'unknown'; version = 'unknown'; scenario = 'run'
 mf = dir.'/manifest.csv'
 if (system('test -f "'.mf.'" && echo y') eq "y") {
     stats mf using (k = strcol(1), v = strcol(2), \
-        (k eq 'seed' ? seed = v : k eq 'git' || k eq 'commit' ? git = v : \
-         k eq 'version' || k eq 'marketsim_version' ? version = v : k eq 'scenario' ? scenario = v : ''), 0) nooutput
+        (k eq 'seed' ? seed = v : k eq 'git' ? git = v : \
+         k eq 'version' ? version = v : k eq 'scenario' ? scenario = v : ''), 0) nooutput
 }
 caption = sprintf("seed %s · commit %s · marketsim %s · band: 95%% CI of the mean over replications · gnuplot", seed, git, version)
 

@@ -167,21 +167,15 @@ def _from_sides(d):
 
 class Provenance:
     """Version, commit, seed, scenario, replications and command of an
-    output directory, read from manifest.csv whatever its key style
-    (`version` + `git` of run, `marketsim_version` = "0.1.0 (git abc)" of
-    sweep, or `commit`), falling back to scenario.resolved.cfg."""
+    output directory, from the keys every manifest.csv shares
+    (docs/outputs.md), falling back to scenario.resolved.cfg (or a compare
+    directory's sides) for what a manifest leaves out."""
 
     def __init__(self, d):
         m = read_manifest(d)
         self.manifest = m
-        ver = m.get("version") or m.get("marketsim_version") or ""
-        git = m.get("git") or m.get("commit") or m.get("git_commit") or ""
-        g = re.search(r"\(git ([0-9a-zA-Z]+)\)", ver)
-        if g:
-            git = git or g.group(1)
-            ver = ver[:g.start()].strip()
-        self.version = ver or "unknown"
-        self.commit = git or "unknown"
+        self.version = m.get("version") or "unknown"
+        self.commit = m.get("git") or "unknown"
         self.seed = m.get("seed") or _from_resolved(d, "seed") or "unknown"
         self.scenario = (m.get("scenario") or _from_resolved(d, "name") or _from_sides(d)
                          or os.path.basename(os.path.normpath(d)))

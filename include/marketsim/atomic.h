@@ -22,6 +22,7 @@
 #ifndef MARKETSIM_ATOMIC_H
 #define MARKETSIM_ATOMIC_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "marketsim/error.h"
@@ -38,6 +39,12 @@ ms_status ms_atomic_set_create(const char *dir, ms_atomic_set **out, ms_error *e
  * Files are renamed in the order they were opened. Returns NULL with err
  * filled on failure (the set stays usable, but should be aborted). */
 FILE *ms_atomic_set_open(ms_atomic_set *set, const char *name, ms_error *err);
+
+/* Opens `name` in the set and writes len bytes of data to it: MS_OK, or
+ * MS_EIO with err naming the file's path and the reason (ENOSPC, EFBIG
+ * under a file-size limit, ...). */
+ms_status ms_atomic_set_put(ms_atomic_set *set, const char *name, const void *data, size_t len,
+                            ms_error *err);
 
 /* Asks commit to delete `name` from dir if present: a file an earlier run
  * wrote that this run does not (e.g. decisions.csv without --trace).

@@ -145,6 +145,7 @@ typedef struct {
     ms_calib_progress_fn progress;
     void *progress_ctx;
     const volatile sig_atomic_t *stop; /* non-zero: stop (MS_EINTR) */
+    const char *command;               /* the command line, for manifest.csv */
 } ms_calib_config;
 
 /* The outcome, owned by the caller (ms_calib_result_fini). */

@@ -53,6 +53,10 @@ int ms_buf_ok(const ms_buf *b);
 /* Writes the contents to out: MS_OK, MS_ENOMEM if the buffer had failed,
  * or MS_EIO if fwrite fails (errno set). */
 ms_status ms_buf_write(const ms_buf *b, FILE *out);
+/* Appends the whole file at path (the project's one whole-file reader).
+ * MS_OK; MS_EIO when it cannot be opened or read (errno set, the buffer
+ * as it was); MS_ENOMEM (the buffer failed, as any append would leave it). */
+ms_status ms_buf_read_file(ms_buf *b, const char *path);
 
 /* Precisions of the two number styles. */
 #define MS_CSV_EXACT_DIGITS 17

@@ -153,12 +153,13 @@ void ms_run_result_free(ms_run_result *r);
  * Appends to b (failures sticky in b). */
 void ms_run_format_summary(ms_buf *b, const char *scenario, const ms_stats_table *t);
 
-/* manifest.csv's text (`key,value`: version, git, scenario, seed,
- * replications, horizon_months, generator, fingerprint, resolved_config,
- * command) for a run of sc whose replications' event-trace hashes folded
- * to `fingerprint` (fold: f = ms_rng_mix64(f ^ rep's hash), from 0, in
- * replication order). Appends to b; a caller may append rows of its own. */
-void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, uint64_t fingerprint,
-                            const char *command);
+/* manifest.csv's rows for a run of sc (manifest.h: the shared keys with
+ * scenario.resolved.cfg, whose bytes are `resolved`, then horizon_months
+ * and fingerprint), for replications whose event-trace hashes folded to
+ * `fingerprint` (f = ms_rng_mix64(f ^ rep's hash), from 0, in replication
+ * order). Appends to b; the caller may add rows of its own, then ends it
+ * with ms_manifest_end. */
+void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, const char *resolved,
+                            size_t resolved_len, uint64_t fingerprint);
 
 #endif

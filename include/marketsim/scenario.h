@@ -294,6 +294,9 @@ void ms_scenario_base_destroy(ms_scenario_base *b);
 /* Writes the complete scenario as libconfig text (every key, defaults
  * included, seed included); loading it yields an identical scenario. */
 ms_status ms_scenario_write(const ms_scenario *sc, FILE *out);
+/* The same text in memory: *text (malloc'ed, NUL-terminated, the caller
+ * frees it) and its length. MS_ENOMEM (*text NULL) on failure. */
+ms_status ms_scenario_write_text(const ms_scenario *sc, char **text, size_t *len);
 
 /* Prints every scenario key (path, type, default, range, units, meaning)
  * from the schema table: plain text, or the Markdown of

@@ -57,7 +57,8 @@ typedef struct {
     const volatile sig_atomic_t *stop;
     ms_sweep_executor_fn executor; /* NULL = ms_exp_execute on threads */
     void *exec_ctx;
-    int writer; /* 0 on MPI worker ranks: run tasks, write nothing */
+    int writer;          /* 0 on MPI worker ranks: run tasks, write nothing */
+    const char *command; /* the command line, for manifest.csv */
 } ms_sweep_config;
 
 typedef struct {
@@ -75,8 +76,9 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
                        ms_error *err);
 
 /* Joins the part files of a sharded sweep in DIR into exactly the files an
- * unsharded run writes. Refuses missing or duplicate tasks and manifests
+ * unsharded run writes (manifest.csv's command row is `command`, merge's
+ * own command line). Refuses missing or duplicate tasks and manifests
  * that disagree (MS_EUSAGE with err filled). */
-ms_status ms_sweep_merge(const char *dir, ms_error *err);
+ms_status ms_sweep_merge(const char *dir, const char *command, ms_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "marketsim/engine.h"
+#include "marketsim/hash.h"
 #include "marketsim/rng.h"
 
 enum { PHOLD_EVENT = 0 };
@@ -58,16 +59,6 @@ static ms_status phold_handle(ms_engine *eng, void *vm, const ms_event *ev)
     return ms_engine_schedule_in(eng, delay, PHOLD_EVENT, 0, dest, 0, NULL);
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-
 static void model_free(phold_model *m)
 {
     gsl_rng_free(m->rng);
@@ -83,7 +74,7 @@ static ms_status model_init(phold_model *m, const ms_phold_params *p)
     if (!m->rng || !m->lp)
         return MS_ENOMEM;
     for (uint32_t i = 0; i < p->lps; i++)
-        m->lp[i] = (lp_state){0, UINT64_C(0xcbf29ce484222325)};
+        m->lp[i] = (lp_state){0, MS_HASH_FNV1A_INIT};
     return MS_OK;
 }
 
@@ -138,9 +129,9 @@ ms_status ms_phold_run(const ms_phold_params *p, ms_phold_result *out)
         out->pending = ms_engine_pending(eng);
         out->high_water = ms_engine_high_water(eng);
         out->fingerprint = ms_engine_fingerprint(eng);
-        uint64_t h = UINT64_C(0xcbf29ce484222325);
+        uint64_t h = MS_HASH_FNV1A_INIT;
         for (uint32_t i = 0; i < p->lps; i++)
-            h = fnv1a(h, &m.lp[i].hash, sizeof m.lp[i].hash);
+            h = ms_hash_fnv1a_add(h, &m.lp[i].hash, sizeof m.lp[i].hash);
         out->checksum = h;
     }
     ms_engine_destroy(eng);

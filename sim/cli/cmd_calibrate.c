@@ -247,7 +247,7 @@ static int exit_for(ms_status st)
     return st == MS_EINTR ? MS_EXIT_INTERRUPTED : MS_EXIT_FAIL;
 }
 
-static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
+static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params, const char *command)
 {
     cal_progress pc;
     ms_progress_init(&pc.bar, "calibrate", "evaluations", a->c.quiet);
@@ -266,7 +266,8 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
                            .method = a->method,
                            .progress = on_progress,
                            .progress_ctx = &pc,
-                           .stop = ms_exp_signals_install(&saved)};
+                           .stop = ms_exp_signals_install(&saved),
+                           .command = command};
     ms_calib_result r;
     ms_error err = {0};
     ms_status st = ms_calib_run(&cfg, &r, &err);
@@ -291,7 +292,7 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params)
 }
 
 /* Loads the scenario, reads the targets and --fit keys, then calibrates. */
-static int load_and_calibrate(cal_args *a)
+static int load_and_calibrate(cal_args *a, const char *command)
 {
     ms_scenario *sc = NULL;
     char seed_text[48];
@@ -303,7 +304,7 @@ static int load_and_calibrate(cal_args *a)
     rc = read_inputs(a, sc, &t, params);
     ms_scenario_destroy(sc);
     if (rc < 0)
-        rc = calibrate(a, &t, params);
+        rc = calibrate(a, &t, params, command);
     ms_calib_targets_fini(&t);
     return rc;
 }
@@ -312,10 +313,14 @@ int ms_cli_calibrate(int argc, char **argv)
 {
     cal_args a;
     memset(&a, 0, sizeof a);
-    int rc = parse_args(argc, argv, &a);
+    ms_buf command;
+    ms_buf_init(&command);
+    ms_cli_command_text(&command, argc, argv); /* before getopt permutes argv */
+    int rc = ms_buf_ok(&command) ? parse_args(argc, argv, &a) : MS_EXIT_FAIL;
     if (rc < 0)
-        rc = load_and_calibrate(&a);
+        rc = load_and_calibrate(&a, ms_buf_cstr(&command));
     free(a.sets);
     ms_cli_common_fini(&a.c);
+    ms_buf_fini(&command);
     return rc;
 }

@@ -24,20 +24,29 @@ static const ms_cli_spec spec = {
     .max_operands = 1,
 };
 
-int ms_cli_merge(int argc, char **argv)
+static int merge(const char *dir, const char *command)
 {
-    ms_cli_common c;
-    int first, rc = ms_cli_parse(&spec, argc, argv, &c, NULL, &first);
-    ms_cli_common_fini(&c);
-    if (rc >= 0)
-        return rc;
-    if (ms_cli_check_out_dir("merge", "DIR", argv[first]))
-        return MS_EXIT_USAGE;
     ms_error err = {0};
-    ms_status st = ms_sweep_merge(argv[first], &err);
+    ms_status st = ms_sweep_merge(dir, command, &err);
     if (st != MS_OK) {
         ms_error_print(stderr, &err);
         return st == MS_EUSAGE ? MS_EXIT_USAGE : MS_EXIT_FAIL;
     }
     return MS_EXIT_OK;
+}
+
+int ms_cli_merge(int argc, char **argv)
+{
+    ms_buf command;
+    ms_buf_init(&command);
+    ms_cli_command_text(&command, argc, argv); /* before getopt permutes argv */
+    ms_cli_common c;
+    int first, rc = ms_cli_parse(&spec, argc, argv, &c, NULL, &first);
+    ms_cli_common_fini(&c);
+    if (rc < 0 && ms_cli_check_out_dir("merge", "DIR", argv[first]))
+        rc = MS_EXIT_USAGE;
+    if (rc < 0)
+        rc = ms_buf_ok(&command) ? merge(argv[first], ms_buf_cstr(&command)) : MS_EXIT_FAIL;
+    ms_buf_fini(&command);
+    return rc;
 }

@@ -248,7 +248,8 @@ static int design_seed(sweep_args *a)
 }
 
 /* Builds the design and runs the sweep; returns the exit status. */
-static int sweep(const sweep_args *a, ms_sweep_executor_fn executor, void *exec_ctx, int writer)
+static int sweep(const sweep_args *a, const char *command, ms_sweep_executor_fn executor,
+                 void *exec_ctx, int writer)
 {
     ms_design d;
     ms_error err = {0};
@@ -284,7 +285,8 @@ static int sweep(const sweep_args *a, ms_sweep_executor_fn executor, void *exec_
                            .stop = ms_exp_signals_install(&saved),
                            .executor = executor,
                            .exec_ctx = exec_ctx,
-                           .writer = writer};
+                           .writer = writer,
+                           .command = command};
     ms_errors errs;
     ms_errors_init(&errs);
     ms_sweep_report r;
@@ -311,12 +313,16 @@ int ms_cli_sweep_exec(int argc, char **argv, ms_sweep_executor_fn executor, void
 {
     sweep_args a;
     memset(&a, 0, sizeof a);
-    int rc = parse_args(argc, argv, &a);
+    ms_buf command;
+    ms_buf_init(&command);
+    ms_cli_command_text(&command, argc, argv); /* before getopt permutes argv */
+    int rc = ms_buf_ok(&command) ? parse_args(argc, argv, &a) : MS_EXIT_FAIL;
     if (rc < 0 && !a.c.seed_set && design_seed(&a) != 0)
         rc = MS_EXIT_USAGE;
     if (rc < 0)
-        rc = sweep(&a, executor, exec_ctx, writer);
+        rc = sweep(&a, ms_buf_cstr(&command), executor, exec_ctx, writer);
     ms_cli_common_fini(&a.c);
+    ms_buf_fini(&command);
     return rc;
 }
 

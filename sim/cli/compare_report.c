@@ -7,6 +7,7 @@
  * "not resolved within the horizon", so its probability is that of the
  * stochastic dispute still open (or never triggered) at the horizon.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,8 +16,8 @@
 #include <gsl/gsl_cdf.h>
 
 #include "compare_cli.h"
+#include "marketsim/manifest.h"
 #include "marketsim/market.h"
-#include "marketsim_version.h"
 
 /* ---- probabilities -------------------------------------------------------- */
 
@@ -102,44 +103,32 @@ static ms_status write_probabilities(const cmp_report *r, FILE *fp)
     return st;
 }
 
-static void kv(ms_csv *w, const char *key, const char *value)
-{
-    ms_csv_str(w, key);
-    ms_csv_str(w, value);
-    ms_csv_end(w);
-}
-
+/* manifest.h's shared keys without the scenario rows (two or more
+ * scenarios: `sides` names them), then mode and sides. */
 static ms_status write_manifest(const cmp_args *a, const cmp_sides *s, const ms_compare *c,
                                 const char *command, FILE *fp)
 {
-    char num[64];
     ms_buf b, sides;
     ms_buf_init(&b);
     ms_buf_init(&sides);
     for (int i = 0; i < s->n; i++)
         ms_buf_printf(&sides, "%s%s", i ? "," : "", s->names[i]);
-    ms_csv w;
-    ms_csv_init(&w, &b);
-    ms_csv_header(&w, "key,value");
-    kv(&w, "version", MARKETSIM_VERSION);
-    kv(&w, "git", MARKETSIM_GIT);
-    kv(&w, "mode", a->fan ? "outcomes" : a->nsets_b ? "set-b" : "files");
-    kv(&w, "sides", ms_buf_ok(&sides) ? ms_buf_cstr(&sides) : "");
-    snprintf(num, sizeof num, "%" PRIu64, s->sc[0]->seed);
-    kv(&w, "seed", num);
-    snprintf(num, sizeof num, "%" PRIu32, ms_compare_replications(c));
-    kv(&w, "replications", num);
-    kv(&w, "generator", "philox4x32-10");
-    kv(&w, "command", command);
+    ms_manifest_head h = {.seed = s->sc[0]->seed, .replications = ms_compare_replications(c)};
+    ms_manifest_begin(&b, &h);
+    ms_manifest_str(&b, "mode", a->fan ? "outcomes" : a->nsets_b ? "set-b" : "files");
+    ms_manifest_str(&b, "sides", ms_buf_ok(&sides) ? ms_buf_cstr(&sides) : "");
+    ms_manifest_end(&b, command);
     ms_status st = ms_buf_write(&b, fp);
     ms_buf_fini(&b);
     ms_buf_fini(&sides);
     return st;
 }
 
+/* A write error names the directory, the file and the reason. */
 static ms_status cannot(const cmp_args *a, const char *name, ms_status st, ms_error *err)
 {
-    return ms_error_set(err, st, a->c.out_dir, 0, "", "cannot write %s", name);
+    return ms_error_set(err, st, a->c.out_dir, 0, "", "cannot write %s: %s", name,
+                        st == MS_EIO ? strerror(errno ? errno : EIO) : ms_strerror(st));
 }
 
 ms_status cmp_report_files(const cmp_args *a, const cmp_sides *s, ms_compare *c,

@@ -15,7 +15,7 @@
 #include "marketsim/atomic.h"
 #include "marketsim/calibrate.h"
 #include "marketsim/csv.h"
-#include "marketsim_version.h"
+#include "marketsim/manifest.h"
 
 static void num_or_empty(ms_csv *w, double v)
 {
@@ -86,59 +86,42 @@ static void fit_csv(const ms_calib_targets *t, const ms_calib_result *r, ms_buf 
     }
 }
 
-static void kv_num(ms_csv *w, const char *key, double v)
-{
-    ms_csv_str(w, key);
-    ms_csv_exact(w, v);
-    ms_csv_end(w);
-}
-
-static void kv(ms_csv *w, const char *key, const char *v)
-{
-    ms_csv_str(w, key);
-    ms_csv_str(w, v);
-    ms_csv_end(w);
-}
-
+/* manifest.h's shared keys for calibrated.cfg (`config`, the scenario at
+ * the optimum), then the calibration's own. */
 static void manifest_csv(const ms_calib_config *cfg, const ms_calib_result *r,
-                         const char *targets_path, int holdout_after, const char *name, ms_buf *b)
+                         const char *targets_path, int holdout_after, const char *name,
+                         const ms_buf *config, ms_buf *b)
 {
-    ms_csv w;
-    char text[64];
-    ms_csv_init(&w, b);
-    ms_csv_header(&w, "key,value");
-    kv(&w, "version", MARKETSIM_VERSION);
-    kv(&w, "git", MARKETSIM_GIT);
-    kv(&w, "scenario", name);
-    kv(&w, "scenario_file", cfg->scenario_path);
-    kv(&w, "targets_file", targets_path);
-    snprintf(text, sizeof text, "%" PRIu64, cfg->seed);
-    kv(&w, "seed", text);
-    snprintf(text, sizeof text, "%" PRIu32, cfg->replications);
-    kv(&w, "replications", text);
-    kv(&w, "generator", "philox4x32-10");
-    kv(&w, "method", cfg->method == MS_CALIB_LM ? "lm" : "nmsimplex2");
+    ms_manifest_head h = {.scenario = name,
+                          .config_name = "calibrated.cfg",
+                          .config = config->data,
+                          .config_len = config->len,
+                          .seed = cfg->seed,
+                          .replications = cfg->replications};
+    ms_manifest_begin(b, &h);
+    ms_manifest_str(b, "scenario_file", cfg->scenario_path);
+    ms_manifest_str(b, "targets_file", targets_path);
+    ms_manifest_str(b, "method", cfg->method == MS_CALIB_LM ? "lm" : "nmsimplex2");
     for (int j = 0; j < cfg->n_params; j++) {
         char lo[40], hi[40], spec[MS_CALIB_KEY_LEN + 90];
         ms_csv_format(lo, sizeof lo, cfg->params[j].lo, MS_CSV_NUM_DIGITS);
         ms_csv_format(hi, sizeof hi, cfg->params[j].hi, MS_CSV_NUM_DIGITS);
         snprintf(spec, sizeof spec, "%s=%s:%s", cfg->params[j].key, lo, hi);
-        kv(&w, "fit", spec);
+        ms_manifest_str(b, "fit", spec);
     }
     for (int i = 0; i < cfg->n_sets; i++)
-        kv(&w, "set", cfg->sets[i]);
+        ms_manifest_str(b, "set", cfg->sets[i]);
+    char text[24];
     snprintf(text, sizeof text, "%d", holdout_after);
-    kv(&w, "holdout_after", holdout_after >= 0 ? text : "");
-    snprintf(text, sizeof text, "%" PRIu64, cfg->max_evals);
-    kv(&w, "max_evals", text);
-    kv_num(&w, "tolerance", cfg->tolerance);
-    snprintf(text, sizeof text, "%" PRIu64, r->evals);
-    kv(&w, "evaluations", text);
-    snprintf(text, sizeof text, "%" PRIu64, r->search_evals);
-    kv(&w, "search_evaluations", text);
-    kv(&w, "converged", r->converged ? "1" : "0");
-    kv_num(&w, "objective", r->objective);
-    kv_num(&w, "holdout_objective", r->holdout_objective);
+    ms_manifest_str(b, "holdout_after", holdout_after >= 0 ? text : "");
+    ms_manifest_u64(b, "max_evals", cfg->max_evals);
+    ms_manifest_num(b, "tolerance", cfg->tolerance);
+    ms_manifest_u64(b, "evaluations", r->evals);
+    ms_manifest_u64(b, "search_evaluations", r->search_evals);
+    ms_manifest_str(b, "converged", r->converged ? "1" : "0");
+    ms_manifest_num(b, "objective", r->objective);
+    ms_manifest_num(b, "holdout_objective", r->holdout_objective);
+    ms_manifest_end(b, cfg->command);
 }
 
 /* The scenario at the optimum, with the seed and replications used. */
@@ -168,10 +151,7 @@ static ms_status calibrated_cfg(const ms_calib_config *cfg, const ms_calib_resul
         snprintf(name, cap, "%s", sc->name);
         char *text = NULL;
         size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-        st = f ? ms_scenario_write(sc, f) : MS_ENOMEM;
-        if (f && fclose(f) != 0 && st == MS_OK)
-            st = MS_ENOMEM;
+        st = ms_scenario_write_text(sc, &text, &len);
         if (st == MS_OK)
             ms_buf_append(b, text, len);
         free(text);
@@ -188,11 +168,7 @@ static ms_status put(ms_atomic_set *set, const char *name, const ms_buf *b, ms_e
 {
     if (!ms_buf_ok(b))
         return ms_error_set(err, MS_ENOMEM, "", 0, name, "out of memory");
-    FILE *f = ms_atomic_set_open(set, name, err);
-    if (!f)
-        return MS_EIO;
-    ms_status st = ms_buf_write(b, f);
-    return st == MS_OK ? st : ms_error_set(err, st, name, 0, "", "cannot write");
+    return ms_atomic_set_put(set, name, b->data, b->len, err);
 }
 
 ms_status ms_calib_write(const char *dir, const ms_calib_config *cfg, const ms_calib_result *res,
@@ -209,7 +185,7 @@ ms_status ms_calib_write(const char *dir, const ms_calib_config *cfg, const ms_c
     parameters_csv(cfg, res, &b[PARAMETERS]);
     fit_csv(cfg->targets, res, &b[FIT]);
     ms_status st = calibrated_cfg(cfg, res, &b[CONFIG], name, sizeof name, err);
-    manifest_csv(cfg, res, targets_path, holdout_after, name, &b[MANIFEST]);
+    manifest_csv(cfg, res, targets_path, holdout_after, name, &b[CONFIG], &b[MANIFEST]);
     ms_atomic_set *set = NULL;
     if (st == MS_OK)
         st = ms_atomic_set_create(dir, &set, err);

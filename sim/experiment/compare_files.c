@@ -9,10 +9,13 @@
  * temporaries of atomic sets until ms_compare_commit: a failure or an
  * interrupt leaves out_dir as it was.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare_internal.h"
+#include "marketsim/atomic.h"
+#include "marketsim/manifest.h"
 #include "marketsim/rng.h"
 
 ms_status cmp_files_open(ms_compare *c, ms_error *err)
@@ -45,8 +48,9 @@ ms_status cmp_files_emit(ms_compare *c, int side, ms_exp_rep_result *r, ms_error
         if (!c->files[side][f])
             continue;
         if (ms_exp_rep_write(r, (ms_results_file)f, c->files[side][f]) != MS_OK)
-            return ms_error_set(err, MS_EIO, c->cfg.names[side], 0, "", "cannot write %s",
-                                ms_results_file_name((ms_results_file)f));
+            return ms_error_set(err, MS_EIO, c->cfg.names[side], 0, "", "cannot write %s: %s",
+                                ms_results_file_name((ms_results_file)f),
+                                strerror(errno ? errno : EIO));
         ms_buf_fini(&r->files[f]); /* written: free it before the replication completes */
     }
     /* folded in replication order, as ms_run folds it for run's manifest */
@@ -56,56 +60,40 @@ ms_status cmp_files_emit(ms_compare *c, int side, ms_exp_rep_result *r, ms_error
     return MS_OK;
 }
 
-static ms_status write_buf(FILE *fp, ms_buf *b)
+static ms_status put(ms_compare *c, int s, const char *name, ms_buf *b, ms_error *err)
 {
-    ms_status st = ms_buf_write(b, fp);
+    ms_status st = ms_buf_ok(b) ? ms_atomic_set_put(c->set[s], name, b->data, b->len, err)
+                                : ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
     ms_buf_fini(b);
     return st;
 }
 
-/* run's summary.csv, through the core's output layer. */
-static ms_status write_summary(FILE *fp, const ms_scenario *sc, const ms_stats_table *t)
-{
-    ms_buf b;
-    ms_buf_init(&b);
-    ms_run_format_summary(&b, sc->name, t);
-    return write_buf(fp, &b);
-}
-
-/* run's manifest (the side's scenario with the replications run), and
- * the side. */
-static ms_status write_manifest(FILE *fp, const ms_compare *c, int side, ms_scenario *copy)
-{
-    ms_buf b;
-    ms_buf_init(&b);
-    ms_run_format_manifest(&b, copy, c->fingerprint[side], c->cfg.command);
-    ms_csv w;
-    ms_csv_init(&w, &b);
-    ms_csv_str(&w, "side");
-    ms_csv_str(&w, c->cfg.names[side]);
-    ms_csv_end(&w);
-    return write_buf(fp, &b);
-}
-
 /* One side's summary.csv, scenario.resolved.cfg and manifest.csv (opened
- * last, so renamed last). `copy` is the side's scenario with the
- * replications actually run (after --target-ci). */
+ * last, so renamed last): what run writes for the side's scenario with the
+ * replications actually run (after --target-ci), `copy`, and a `side` row
+ * in the manifest. */
 static ms_status side_tail(ms_compare *c, int s, ms_scenario *copy, ms_error *err)
 {
-    static const char *const names[] = {"summary.csv", "scenario.resolved.cfg", "manifest.csv"};
     memcpy(copy, c->cfg.sides[s], sizeof *copy);
     copy->replications = (int)c->reps;
-    for (int i = 0; i < 3; i++) {
-        FILE *fp = ms_atomic_set_open(c->set[s], names[i], err);
-        if (!fp)
-            return MS_EIO;
-        ms_status st = i == 0   ? write_summary(fp, copy, c->summary[s])
-                       : i == 1 ? ms_scenario_write(copy, fp)
-                                : write_manifest(fp, c, s, copy);
-        if (st != MS_OK)
-            return ms_error_set(err, st, c->cfg.names[s], 0, "", "cannot write %s", names[i]);
+    ms_buf b;
+    ms_buf_init(&b);
+    ms_run_format_summary(&b, copy->name, c->summary[s]);
+    ms_status st = put(c, s, "summary.csv", &b, err);
+    char *resolved = NULL;
+    size_t len = 0;
+    if (st == MS_OK && (st = ms_scenario_write_text(copy, &resolved, &len)) != MS_OK)
+        ms_error_set(err, st, "scenario.resolved.cfg", 0, "", "out of memory");
+    if (st == MS_OK)
+        st = ms_atomic_set_put(c->set[s], "scenario.resolved.cfg", resolved, len, err);
+    if (st == MS_OK) {
+        ms_run_format_manifest(&b, copy, resolved, len, c->fingerprint[s]);
+        ms_manifest_str(&b, "side", c->cfg.names[s]);
+        ms_manifest_end(&b, c->cfg.command);
+        st = put(c, s, "manifest.csv", &b, err);
     }
-    return MS_OK;
+    free(resolved);
+    return st;
 }
 
 ms_status cmp_files_tail(ms_compare *c, ms_error *err)

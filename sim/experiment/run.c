@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "marketsim/atomic.h"
+#include "marketsim/manifest.h"
 #include "marketsim/rng.h"
-#include "marketsim_version.h"
 #include "results_csv.h"
 
 typedef struct {
@@ -226,43 +226,24 @@ void ms_run_format_summary(ms_buf *b, const char *scenario, const ms_stats_table
 /* Writes a finished buffer to a file of the set. */
 static ms_status put(ms_atomic_set *set, const char *name, ms_buf *b, ms_error *err)
 {
-    FILE *fp = ms_atomic_set_open(set, name, err);
-    ms_status st = fp ? ms_buf_write(b, fp) : MS_EIO;
+    ms_status st = ms_buf_ok(b) ? ms_atomic_set_put(set, name, b->data, b->len, err)
+                                : ms_error_set(err, MS_ENOMEM, name, 0, "", "out of memory");
     ms_buf_fini(b);
-    if (fp && st != MS_OK)
-        ms_error_set(err, st, name, 0, "", "cannot write: %s", strerror(errno ? errno : EIO));
     return st;
 }
 
-static void kv(ms_csv *w, const char *key, const char *value)
+void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, const char *resolved,
+                            size_t resolved_len, uint64_t fingerprint)
 {
-    ms_csv_str(w, key);
-    ms_csv_str(w, value);
-    ms_csv_end(w);
-}
-
-/* Provenance as key,value rows: CSV files themselves carry no comments. */
-void ms_run_format_manifest(ms_buf *b, const ms_scenario *sc, uint64_t fingerprint,
-                            const char *command)
-{
-    char num[32];
-    ms_csv w;
-    ms_csv_init(&w, b);
-    ms_csv_header(&w, "key,value");
-    kv(&w, "version", MARKETSIM_VERSION);
-    kv(&w, "git", MARKETSIM_GIT);
-    kv(&w, "scenario", sc->name);
-    snprintf(num, sizeof num, "%" PRIu64, sc->seed);
-    kv(&w, "seed", num);
-    snprintf(num, sizeof num, "%d", sc->replications);
-    kv(&w, "replications", num);
-    snprintf(num, sizeof num, "%d", sc->horizon_months);
-    kv(&w, "horizon_months", num);
-    kv(&w, "generator", "philox4x32-10");
-    snprintf(num, sizeof num, "%016" PRIx64, fingerprint);
-    kv(&w, "fingerprint", num);
-    kv(&w, "resolved_config", "scenario.resolved.cfg");
-    kv(&w, "command", command ? command : "");
+    ms_manifest_head h = {.scenario = sc->name,
+                          .config_name = "scenario.resolved.cfg",
+                          .config = resolved,
+                          .config_len = resolved_len,
+                          .seed = sc->seed,
+                          .replications = (uint64_t)sc->replications};
+    ms_manifest_begin(b, &h);
+    ms_manifest_u64(b, "horizon_months", (uint64_t)sc->horizon_months);
+    ms_manifest_hex(b, "fingerprint", fingerprint);
 }
 
 /* Everything after the replications: the files that need all of them. */
@@ -272,17 +253,20 @@ static ms_status write_tail(ms_atomic_set *set, const run_ctx *c, ms_error *err)
     ms_buf_init(&b);
     ms_run_format_summary(&b, c->sc->name, c->res->summary);
     ms_status st = put(set, "summary.csv", &b, err);
-    if (st != MS_OK)
-        return st;
-    FILE *fp = ms_atomic_set_open(set, "scenario.resolved.cfg", err);
-    if (!fp)
-        return MS_EIO;
-    if ((st = ms_scenario_write(c->sc, fp)) != MS_OK)
-        return ms_error_set(err, st, "scenario.resolved.cfg", 0, "", "cannot write");
+    char *resolved = NULL;
+    size_t len = 0;
+    if (st == MS_OK && (st = ms_scenario_write_text(c->sc, &resolved, &len)) != MS_OK)
+        ms_error_set(err, st, "scenario.resolved.cfg", 0, "", "out of memory");
+    if (st == MS_OK)
+        st = ms_atomic_set_put(set, "scenario.resolved.cfg", resolved, len, err);
     /* opened last, so renamed last: its presence marks a complete set */
-    ms_buf_init(&b);
-    ms_run_format_manifest(&b, c->sc, c->res->fingerprint, c->opt->command);
-    return put(set, "manifest.csv", &b, err);
+    if (st == MS_OK) {
+        ms_run_format_manifest(&b, c->sc, resolved, len, c->res->fingerprint);
+        ms_manifest_end(&b, c->opt->command);
+        st = put(set, "manifest.csv", &b, err);
+    }
+    free(resolved);
+    return st;
 }
 
 /* ---- the evaluation --------------------------------------------------------- */

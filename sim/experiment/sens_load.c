@@ -15,29 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "marketsim/manifest.h"
 #include "sens_study_internal.h"
 #include "sweep_internal.h"
 
 #define PATH_LEN 4200
-#define MANIFEST_LINES 64
 
 typedef struct {
-    char key[64];
-    char value[2048];
-} manifest_line;
-
-typedef struct {
-    manifest_line lines[MANIFEST_LINES];
-    int n;
+    ms_manifest mf;
     char path[PATH_LEN];
 } manifest;
 
 static const char *mf_get(const manifest *m, const char *key)
 {
-    for (int i = 0; i < m->n; i++)
-        if (strcmp(m->lines[i].key, key) == 0)
-            return m->lines[i].value;
-    return NULL;
+    return ms_manifest_get(&m->mf, key);
 }
 
 /* 1 if dir holds a file whose name starts with prefix: part manifests
@@ -71,23 +62,9 @@ static ms_status read_manifest(const char *dir, manifest *m, ms_error *err)
         return ms_error_set(err, MS_EUSAGE, dir, 0, "",
                             "not a sweep directory (no manifest.csv): give the -o DIR of a "
                             "`marketsim sweep --design saltelli|morris`");
-    char line[sizeof m->lines[0].value + 80];
-    m->n = 0;
-    while (fgets(line, sizeof line, f) && m->n < MANIFEST_LINES) {
-        line[strcspn(line, "\r\n")] = '\0';
-        char *comma = strchr(line, ',');
-        if (!comma || (size_t)(comma - line) >= sizeof m->lines[0].key)
-            continue;
-        size_t vlen = strlen(comma + 1);
-        if (vlen >= sizeof m->lines[0].value)
-            continue;
-        memcpy(m->lines[m->n].key, line, (size_t)(comma - line));
-        m->lines[m->n].key[comma - line] = '\0';
-        memcpy(m->lines[m->n].value, comma + 1, vlen + 1);
-        m->n++;
-    }
     fclose(f);
-    return MS_OK;
+    ms_status st = ms_manifest_read(m->path, &m->mf, err);
+    return st == MS_EINVAL ? MS_EUSAGE : st;
 }
 
 static int parse_size(const char *text, size_t *out)
@@ -166,7 +143,7 @@ static ms_status check_sizes(ms_sens_study *s, const manifest *m, ms_error *err)
 
 static ms_status load_design(ms_sens_study *s, const char *dir, ms_error *err)
 {
-    manifest *m = malloc(sizeof *m);
+    manifest *m = calloc(1, sizeof *m);
     if (!m)
         return MS_ENOMEM;
     ms_status st = read_manifest(dir, m, err);
@@ -186,6 +163,7 @@ static ms_status load_design(ms_sens_study *s, const char *dir, ms_error *err)
         st = parse_keys(s, m, err);
     if (st == MS_OK)
         st = check_sizes(s, m, err);
+    ms_manifest_fini(&m->mf);
     free(m);
     return st;
 }

@@ -14,6 +14,8 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "marketsim/hash.h"
+
 #define KEY_LEN 64
 
 void ms_stats_acc_init(ms_stats_acc *a)
@@ -96,13 +98,9 @@ struct ms_stats_table {
 
 static uint64_t hash_key(const char *metric, const char *subject)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *p = metric; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    h = (h ^ 0xffu) * 1099511628211ULL; /* separator no key byte can be */
-    for (const char *p = subject; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    return h;
+    uint64_t h = ms_hash_fnv1a(metric, strlen(metric));
+    h = ms_hash_fnv1a_add(h, "\xff", 1); /* a separator no key byte can be */
+    return ms_hash_fnv1a_add(h, subject, strlen(subject));
 }
 
 static void copy_key(char *dst, const char *src)

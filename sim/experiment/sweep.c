@@ -18,8 +18,9 @@
 
 #include "marketsim/atomic.h"
 #include "marketsim/dirlock.h"
+#include "marketsim/hash.h"
+#include "marketsim/manifest.h"
 #include "marketsim/scenario.h"
-#include "marketsim_version.h"
 #include "results_csv.h"
 #include "sweep_internal.h"
 
@@ -228,41 +229,50 @@ static ms_status validate(sweep_ctx *c, ms_errors *errs, ms_error *err, uint32_t
     return st;
 }
 
-/* manifest.csv: what identifies the sweep. The shard line comes last, so
- * `merge` gets the unsharded manifest by dropping it. */
+/* manifest.csv up to its identity's end (manifest.h: the shared keys,
+ * then the design). The shard line comes last, so `merge` gets the
+ * unsharded identity by cutting there; a shard's proof and the command
+ * row follow once the sweep is done. */
 static void build_manifest(const sweep_ctx *c, const char *resolved, ms_buf *b)
 {
     const ms_sweep_config *cfg = c->cfg;
     const ms_design *d = cfg->design;
-    uint64_t dh = UINT64_C(0xcbf29ce484222325);
+    uint64_t dh = MS_HASH_FNV1A_INIT;
     for (size_t i = 0; i < d->n_points * (size_t)d->n_keys; i++)
-        dh = dh * 31 + ms_sweep_fnv1a(d->cells[i], strlen(d->cells[i]) + 1);
-    ms_buf_puts(b, "key,value\n");
-    ms_buf_printf(b, "marketsim_version,%s\n", MARKETSIM_VERSION " (git " MARKETSIM_GIT ")");
-    ms_buf_printf(b, "scenario_hash,%016" PRIx64 "\n", ms_sweep_fnv1a(resolved, strlen(resolved)));
-    ms_buf_printf(b, "generator,philox4x32-10\n");
-    ms_buf_printf(b, "design,%s\n", ms_design_kind_name(d->kind));
-    ms_buf_printf(b, "design_hash,%016" PRIx64 "\n", dh);
-    ms_buf_printf(b, "points,%zu\nreplications,%" PRIu32 "\ntasks,%" PRIu64 "\n", d->n_points,
-                  c->reps, (uint64_t)d->n_points * c->reps);
-    ms_buf_puts(b, "keys,");
+        dh = dh * 31 + ms_hash_fnv1a(d->cells[i], strlen(d->cells[i]) + 1);
+    const ms_scenario *sc = ms_scenario_base_get(c->base);
+    ms_manifest_head h = {.scenario = sc->name,
+                          .config_name = "scenario.resolved.cfg",
+                          .config = resolved,
+                          .config_len = strlen(resolved),
+                          .seed = sc->seed,
+                          .replications = c->reps};
+    ms_manifest_begin(b, &h);
+    ms_manifest_str(b, "design", ms_design_kind_name(d->kind));
+    ms_manifest_hex(b, "design_hash", dh);
+    ms_manifest_u64(b, "points", d->n_points);
+    ms_manifest_u64(b, "tasks", (uint64_t)d->n_points * c->reps);
+    ms_buf keys;
+    ms_buf_init(&keys);
     for (int k = 0; k < d->n_keys; k++)
-        ms_buf_printf(b, "%s%s", k ? ";" : "", d->keys[k]);
-    ms_buf_puts(b, "\n");
+        ms_buf_printf(&keys, "%s%s", k ? ";" : "", d->keys[k]);
+    ms_manifest_str(b, "keys", ms_buf_cstr(&keys));
+    if (!ms_buf_ok(&keys))
+        b->failed = 1;
+    ms_buf_fini(&keys);
     ms_design_manifest(d, b);
-    if (cfg->shard_n)
-        ms_buf_printf(b, "shard,%" PRIu32 "/%" PRIu32 "\n", cfg->shard_k, cfg->shard_n);
+    if (cfg->shard_n) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%" PRIu32 "/%" PRIu32, cfg->shard_k, cfg->shard_n);
+        ms_manifest_str(b, "shard", shard);
+    }
 }
 
 /* The resolved base scenario as text (its seed included). */
 static ms_status resolved_text(const sweep_ctx *c, char **text)
 {
     size_t len;
-    FILE *mem = open_memstream(text, &len);
-    ms_status st = mem ? ms_scenario_write(ms_scenario_base_get(c->base), mem) : MS_ENOMEM;
-    if (mem && fclose(mem) != 0)
-        st = MS_ENOMEM;
-    return st;
+    return ms_scenario_write_text(ms_scenario_base_get(c->base), text, &len);
 }
 
 static void file_name(char *out, size_t n, const sweep_ctx *c, const char *stem, const char *ext)
@@ -273,18 +283,6 @@ static void file_name(char *out, size_t n, const sweep_ctx *c, const char *stem,
                  ext);
     else
         snprintf(out, n, "%s%s", stem, ext);
-}
-
-static ms_status put_file(ms_atomic_set *set, const char *name, const char *data, size_t len,
-                          ms_error *err)
-{
-    FILE *f = ms_atomic_set_open(set, name, err);
-    if (!f)
-        return MS_EIO;
-    if (fwrite(data, 1, len, f) == len)
-        return MS_OK;
-    return ms_error_set(err, MS_EIO, name, 0, "", "cannot write: %s",
-                        strerror(errno ? errno : EIO));
 }
 
 /* The journal: .sweep.journal, .sweep.part-K-of-N.journal, or under
@@ -429,9 +427,11 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
     ms_buf manifest;
     ms_buf_init(&manifest);
     build_manifest(c, resolved, &manifest);
-    const char *identity = ms_buf_cstr(&manifest);
+    char *identity = strdup(ms_buf_cstr(&manifest)); /* the rows above grow the buffer */
+    ms_status st = identity ? MS_OK : MS_ENOMEM;
     ms_atomic_set *set = NULL;
-    ms_status st = ms_atomic_set_create(cfg->out_dir, &set, err);
+    if (st == MS_OK)
+        st = ms_atomic_set_create(cfg->out_dir, &set, err);
     if (st == MS_OK)
         st = open_outputs(c, set, identity, rep, err);
     if (st == MS_OK)
@@ -446,20 +446,21 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
                           cfg->target_metric, cfg->target_subject);
     char name[96];
     file_name(name, sizeof name, c, "manifest", ".csv");
-    if (st == MS_OK && cfg->shard_n) /* the part's proof, for merge */
-        ms_buf_printf(&manifest,
-                      MS_SWEEP_PART_ROWS "%" PRIu64 "\n" MS_SWEEP_PART_HASH "%016" PRIx64 "\n",
-                      c->as.lines - 1, c->as.rows_hash);
+    if (st == MS_OK && cfg->shard_n) { /* the part's proof, for merge */
+        ms_manifest_u64(&manifest, MS_SWEEP_PART_ROWS, c->as.lines - 1);
+        ms_manifest_hex(&manifest, MS_SWEEP_PART_HASH, c->as.rows_hash);
+    }
+    ms_manifest_end(&manifest, cfg->command);
     if (st == MS_OK && !ms_buf_ok(&manifest))
         st = MS_ENOMEM;
     /* the manifest is the commit record: opened last, renamed last, the
      * old one removed before the first rename */
     if (st == MS_OK)
-        st = put_file(set, "scenario.resolved.cfg", resolved, strlen(resolved), err);
+        st = ms_atomic_set_put(set, "scenario.resolved.cfg", resolved, strlen(resolved), err);
     if (st == MS_OK)
         st = ms_atomic_set_record(set, name, err);
     if (st == MS_OK)
-        st = put_file(set, name, manifest.data, manifest.len, err);
+        st = ms_atomic_set_put(set, name, manifest.data, manifest.len, err);
     if (st == MS_OK) {
         st = ms_atomic_set_commit(set, err);
         set = NULL;
@@ -471,6 +472,7 @@ static ms_status run_once(sweep_ctx *c, const char *resolved, ms_sweep_report *r
     rep->worst_halfwidth = c->as.worst_halfwidth;
     ms_sweep_asm_fini(&c->as);
     ms_buf_fini(&manifest);
+    free(identity);
     return st;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "marketsim/csv.h"
+#include "marketsim/hash.h"
 #include "sweep_internal.h"
 
 void ms_sweep_rows_header(ms_buf *b, const char *const *keys, int n_keys)
@@ -32,7 +33,7 @@ ms_status ms_sweep_asm_init(ms_sweep_asm *a, FILE *rows, FILE *summary, const ch
     memset(a, 0, sizeof *a);
     a->rows = rows;
     a->summary = summary;
-    a->rows_hash = MS_SWEEP_FNV1A_INIT;
+    a->rows_hash = MS_HASH_FNV1A_INIT;
     ms_buf_init(&a->scratch);
     if (summary) {
         if (!(a->tab = ms_stats_table_create()))
@@ -129,7 +130,7 @@ ms_status ms_sweep_asm_write(ms_sweep_asm *a, const char *text, size_t len)
 {
     if (len && fwrite(text, 1, len, a->rows) != len)
         return MS_EIO;
-    a->rows_hash = ms_sweep_fnv1a_add(a->rows_hash, text, len);
+    a->rows_hash = ms_hash_fnv1a_add(a->rows_hash, text, len);
     for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         a->lines++;
     return MS_OK;

@@ -59,15 +59,10 @@ ms_status ms_sweep_journal_add(ms_sweep_journal *j, uint64_t id, const char *tex
 /* Closes; with remove, deletes the file. */
 void ms_sweep_journal_close(ms_sweep_journal *j, int remove);
 
-#define MS_SWEEP_FNV1A_INIT UINT64_C(0xcbf29ce484222325)
-/* 64-bit FNV-1a of data; _add continues a running hash h. */
-uint64_t ms_sweep_fnv1a(const void *data, size_t n);
-uint64_t ms_sweep_fnv1a_add(uint64_t h, const void *data, size_t n);
-
 /* A part file's proof of completeness: the lines a shard appends to its
  * manifest.part-K-of-N.csv after the shard line, once its part file is
  * written. `merge` refuses a part whose rows or checksum differ. */
-#define MS_SWEEP_PART_ROWS "part_rows,"
-#define MS_SWEEP_PART_HASH "part_fnv1a64,"
+#define MS_SWEEP_PART_ROWS "part_rows"
+#define MS_SWEEP_PART_HASH "part_fnv1a64"
 
 #endif

@@ -15,22 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "marketsim/hash.h"
 #include "sweep_internal.h"
-
-uint64_t ms_sweep_fnv1a_add(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-
-uint64_t ms_sweep_fnv1a(const void *data, size_t n)
-{
-    return ms_sweep_fnv1a_add(MS_SWEEP_FNV1A_INIT, data, n);
-}
 
 typedef ms_status (*replay_fn)(void *ctx, uint64_t id, const char *text, size_t len);
 
@@ -51,7 +37,7 @@ static long read_records(FILE *f, replay_fn replay, void *ctx, uint64_t *last_id
         if (!t)
             break;
         text = t;
-        if (fread(text, 1, (size_t)len, f) != len || ms_sweep_fnv1a(text, (size_t)len) != hash)
+        if (fread(text, 1, (size_t)len, f) != len || ms_hash_fnv1a(text, (size_t)len) != hash)
             break;
         if ((*st = replay(ctx, id, text, (size_t)len)) != MS_OK) {
             free(text);
@@ -92,7 +78,7 @@ ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const cha
     *replayed = 0;
     char ident_line[64];
     snprintf(ident_line, sizeof ident_line, "marketsim-journal 1 %016" PRIx64 "\n",
-             ms_sweep_fnv1a(identity, strlen(identity)));
+             ms_hash_fnv1a(identity, strlen(identity)));
     FILE *old = fopen(path, "rb");
     struct stat sb;
     if (old && fstat(fileno(old), &sb) == 0 && sb.st_size == 0) {
@@ -127,7 +113,7 @@ ms_status ms_sweep_journal_open(ms_sweep_journal *j, const char *path, const cha
 
 ms_status ms_sweep_journal_add(ms_sweep_journal *j, uint64_t id, const char *text, size_t len)
 {
-    if (fprintf(j->f, "task %" PRIu64 " %zu %016" PRIx64 "\n", id, len, ms_sweep_fnv1a(text, len)) <
+    if (fprintf(j->f, "task %" PRIu64 " %zu %016" PRIx64 "\n", id, len, ms_hash_fnv1a(text, len)) <
             0 ||
         fwrite(text, 1, len, j->f) != len || fflush(j->f) != 0)
         return MS_EIO;

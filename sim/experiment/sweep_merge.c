@@ -17,6 +17,8 @@
 
 #include "marketsim/atomic.h"
 #include "marketsim/dirlock.h"
+#include "marketsim/hash.h"
+#include "marketsim/manifest.h"
 #include "marketsim/sweep.h"
 #include "sweep_internal.h"
 
@@ -34,27 +36,10 @@ typedef struct {
     const char *dir;
     uint32_t n;
     part *parts;
-    char *manifest; /* part 0's, without the shard line */
+    char *manifest; /* part 0's identity: up to its shard row */
     uint64_t tasks;
     uint32_t reps;
 } merge_ctx;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int ch;
-    while (mem && (ch = fgetc(f)) != EOF)
-        fputc(ch, mem);
-    if (mem)
-        fclose(mem);
-    fclose(f);
-    return text;
-}
 
 /* Finds N from the manifest.part-K-of-N.csv names; all must agree. */
 static ms_status find_shards(merge_ctx *m, ms_error *err)
@@ -83,36 +68,31 @@ static ms_status find_shards(merge_ctx *m, ms_error *err)
     return MS_OK;
 }
 
-static void strip_shard_line(char *text)
+/* A u64 manifest value in base 10 or 16; -1 if missing or malformed. */
+static int value_u64(const ms_manifest *mf, const char *key, int base, uint64_t *out)
 {
-    char *p = strstr(text, "\nshard,");
-    if (p)
-        p[1] = '\0';
-}
-
-/* Reads the part's row count and checksum from its manifest's text. */
-static int part_proof(const char *text, part *p)
-{
-    const char *r = strstr(text, "\n" MS_SWEEP_PART_ROWS);
-    const char *h = strstr(text, "\n" MS_SWEEP_PART_HASH);
-    char *end1, *end2;
-    if (!r || !h)
-        return -1;
-    p->want_rows = strtoull(r + 1 + strlen(MS_SWEEP_PART_ROWS), &end1, 10);
-    p->want_hash = strtoull(h + 1 + strlen(MS_SWEEP_PART_HASH), &end2, 16);
-    return *end1 == '\n' && *end2 == '\n' ? 0 : -1;
+    const char *v = ms_manifest_get(mf, key);
+    char *end;
+    errno = 0;
+    *out = v && *v ? strtoull(v, &end, base) : 0;
+    return v && *v && !*end && !errno ? 0 : -1;
 }
 
 static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.part-%" PRIu32 "-of-%" PRIu32 ".csv", m->dir, k, m->n);
-    char *text = slurp(path);
-    if (!text)
+    ms_manifest mf;
+    ms_status st = ms_manifest_read(path, &mf, err);
+    if (st == MS_EIO && errno == ENOENT)
         return ms_error_set(err, MS_EUSAGE, path, 0, "",
                             "missing: shard %" PRIu32 " of %" PRIu32 " has not finished", k, m->n);
-    if (part_proof(text, &m->parts[k]) != 0) {
-        free(text);
+    if (st != MS_OK)
+        return st == MS_EINVAL ? MS_EUSAGE : st;
+    part *p = &m->parts[k];
+    if (value_u64(&mf, MS_SWEEP_PART_ROWS, 10, &p->want_rows) != 0 ||
+        value_u64(&mf, MS_SWEEP_PART_HASH, 16, &p->want_hash) != 0) {
+        ms_manifest_fini(&mf);
         return ms_error_set(
             err, MS_EUSAGE, path, 0, "",
             "no " MS_SWEEP_PART_ROWS " and " MS_SWEEP_PART_HASH
@@ -120,19 +100,27 @@ static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
             "/%" PRIu32 " again",
             k, m->n);
     }
-    strip_shard_line(text);
+    /* the sweep's identity: everything before the shard row */
+    char *shard = strstr(mf.text, "\nshard,");
+    if (shard)
+        shard[1] = '\0';
     if (k == 0) {
-        m->manifest = text;
-        const char *t = strstr(text, "\ntasks,"), *r = strstr(text, "\nreplications,");
-        if (!t || !r)
-            return ms_error_set(err, MS_EUSAGE, path, 0, "", "not a sweep manifest");
-        m->tasks = strtoull(t + 7, NULL, 10);
-        m->reps = (uint32_t)strtoul(r + 14, NULL, 10);
-        return m->reps ? MS_OK
-                       : ms_error_set(err, MS_EUSAGE, path, 0, "replications", "must be positive");
+        uint64_t reps;
+        st = value_u64(&mf, "tasks", 10, &m->tasks) == 0 &&
+                     value_u64(&mf, "replications", 10, &reps) == 0
+                 ? MS_OK
+                 : ms_error_set(err, MS_EUSAGE, path, 0, "", "not a sweep manifest");
+        if (st == MS_OK && (reps == 0 || reps > UINT32_MAX))
+            st = ms_error_set(err, MS_EUSAGE, path, 0, "replications", "must be positive");
+        m->reps = (uint32_t)reps;
+        m->manifest = st == MS_OK ? strdup(mf.text) : NULL;
+        if (st == MS_OK && !m->manifest)
+            st = ms_error_set(err, MS_ENOMEM, path, 0, "", "out of memory");
+        ms_manifest_fini(&mf);
+        return st;
     }
-    int same = strcmp(text, m->manifest) == 0;
-    free(text);
+    int same = strcmp(mf.text, m->manifest) == 0;
+    ms_manifest_fini(&mf);
     return same ? MS_OK
                 : ms_error_set(err, MS_EUSAGE, path, 0, "",
                                "this part's manifest differs from part 0's (another scenario, "
@@ -158,12 +146,12 @@ static ms_status verify_part(const char *path, const part *want, ms_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return ms_error_set(err, MS_EUSAGE, path, 0, "", "missing part file");
-    uint64_t h = MS_SWEEP_FNV1A_INIT, lines = 0;
+    uint64_t h = MS_HASH_FNV1A_INIT, lines = 0;
     char buf[65536];
     size_t n;
     int last = '\n';
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        h = ms_sweep_fnv1a_add(h, buf, n);
+        h = ms_hash_fnv1a_add(h, buf, n);
         for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++)
             lines++;
         last = (unsigned char)buf[n - 1];
@@ -255,7 +243,7 @@ static ms_status merge_rows(merge_ctx *m, ms_sweep_asm *as, ms_error *err)
     return st;
 }
 
-static ms_status write_merged(merge_ctx *m, const char *header, ms_error *err)
+static ms_status write_merged(merge_ctx *m, const char *header, const char *command, ms_error *err)
 {
     ms_atomic_set *set = NULL;
     ms_status st = ms_atomic_set_create(m->dir, &set, err);
@@ -282,8 +270,14 @@ static ms_status write_merged(merge_ctx *m, const char *header, ms_error *err)
         st = merge_rows(m, &as, err);
     if (st == MS_OK)
         st = ms_sweep_asm_finish(&as);
-    if (st == MS_OK && fputs(m->manifest, man) < 0)
-        st = MS_EIO;
+    if (st == MS_OK) {
+        ms_buf b;
+        ms_buf_init(&b);
+        ms_buf_puts(&b, m->manifest);
+        ms_manifest_end(&b, command);
+        st = ms_buf_write(&b, man);
+        ms_buf_fini(&b);
+    }
     ms_sweep_asm_fini(&as);
     if (st == MS_OK)
         st = ms_atomic_set_record(set, "manifest.csv", err);
@@ -296,7 +290,7 @@ static ms_status write_merged(merge_ctx *m, const char *header, ms_error *err)
     return st;
 }
 
-ms_status ms_sweep_merge(const char *dir, ms_error *err)
+ms_status ms_sweep_merge(const char *dir, const char *command, ms_error *err)
 {
     merge_ctx m;
     memset(&m, 0, sizeof m);
@@ -313,7 +307,7 @@ ms_status ms_sweep_merge(const char *dir, ms_error *err)
     if (st == MS_OK)
         st = open_parts(&m, &header, err);
     if (st == MS_OK)
-        st = write_merged(&m, header, err);
+        st = write_merged(&m, header, command, err);
     for (uint32_t k = 0; m.parts && k < m.n; k++) {
         if (m.parts[k].f)
             fclose(m.parts[k].f);

@@ -161,6 +161,17 @@ FILE *ms_atomic_set_open(ms_atomic_set *s, const char *name, ms_error *err)
     return e.fp;
 }
 
+ms_status ms_atomic_set_put(ms_atomic_set *s, const char *name, const void *data, size_t len,
+                            ms_error *err)
+{
+    FILE *fp = ms_atomic_set_open(s, name, err);
+    if (!fp)
+        return MS_EIO;
+    if (len == 0 || fwrite(data, 1, len, fp) == len)
+        return MS_OK;
+    return io_error(err, s->files[s->n_files - 1].final, "cannot write");
+}
+
 ms_status ms_atomic_set_remove(ms_atomic_set *s, const char *name, ms_error *err)
 {
     char **p = realloc(s->removals, (s->n_removals + 1) * sizeof *p);

@@ -10,6 +10,7 @@
  */
 #include "marketsim/csv.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -110,6 +111,27 @@ ms_status ms_buf_write(const ms_buf *b, FILE *out)
     if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
         return MS_EIO;
     return MS_OK;
+}
+
+ms_status ms_buf_read_file(ms_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return MS_EIO;
+    size_t start = b->len, n;
+    char chunk[65536];
+    ms_status st = MS_OK;
+    while (st == MS_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (ms_buf_append(b, chunk, n) != 0)
+            st = MS_ENOMEM;
+    if (st == MS_OK && ferror(f))
+        st = MS_EIO;
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    if (st != MS_OK)
+        b->len = start;
+    return st;
 }
 
 static int is_number_char(char c)

@@ -38,18 +38,11 @@ ms_status ms_scenario_key_info(const char *key, ms_scenario_keyinfo *info, ms_er
 
 ms_status ms_scenario_key_double(const ms_scenario *sc, const char *key, double *out)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return MS_ENOMEM;
-    ms_status st = ms_scenario_write(sc, f);
-    if (fclose(f) != 0 && st == MS_OK)
-        st = MS_ENOMEM;
-    if (st != MS_OK) {
-        free(text);
+    char *text;
+    size_t len;
+    ms_status st = ms_scenario_write_text(sc, &text, &len);
+    if (st != MS_OK)
         return st;
-    }
     config_t cfg;
     config_init(&cfg);
     st = MS_EINVAL;

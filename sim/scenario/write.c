@@ -7,6 +7,7 @@
  * the input field by field.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario_internal.h"
@@ -222,4 +223,21 @@ ms_status ms_scenario_write(const ms_scenario *sc, FILE *out)
             sc->name);
     write_children(&w, "", sc, -1, 0);
     return ferror(out) ? MS_EIO : MS_OK;
+}
+
+ms_status ms_scenario_write_text(const ms_scenario *sc, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = open_memstream(text, len);
+    ms_status st = f ? ms_scenario_write(sc, f) : MS_ENOMEM;
+    if (f && fclose(f) != 0 && st == MS_OK)
+        st = MS_ENOMEM;
+    if (st != MS_OK) {
+        free(*text);
+        *text = NULL;
+        *len = 0;
+        return st == MS_EINVAL ? st : MS_ENOMEM;
+    }
+    return MS_OK;
 }

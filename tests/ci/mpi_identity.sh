@@ -19,9 +19,9 @@ for np in 1 2 3; do
         if cmp -s "$tmp/serial/$f" "$tmp/np$np/$f"; then pass=$((pass + 1)); else
             echo "FAIL: -np $np $f differs from the serial sweep"; fail=$((fail + 1)); fi
     done
-    # the manifest's version line names the build; everything else must match
-    if diff <(grep -v '^marketsim_version,' "$tmp/serial/manifest.csv") \
-            <(grep -v '^marketsim_version,' "$tmp/np$np/manifest.csv") >/dev/null; then
+    # version and git name the build, command the -o: everything else must match
+    if diff <(grep -v '^\(version\|git\|command\),' "$tmp/serial/manifest.csv") \
+            <(grep -v '^\(version\|git\|command\),' "$tmp/np$np/manifest.csv") >/dev/null; then
         pass=$((pass + 1)); else echo "FAIL: -np $np manifest differs"; fail=$((fail + 1)); fi
 done
 # sensitivity designs are sweeps too: a Morris design (seeded trajectories)

@@ -9,3 +9,6 @@ check() { # check DESCRIPTION COMMAND...
     shift
     if "$@"; then ok "$desc"; else bad "$desc"; fi
 }
+# same_manifest A B: two manifest.csv files equal but for their `command`
+# row, the one row that names -o, -j and the like (docs/outputs.md)
+same_manifest() { cmp <(grep -v '^command,' "$1") <(grep -v '^command,' "$2"); }

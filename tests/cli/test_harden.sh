@@ -195,7 +195,7 @@ merge_refused() { # merge_refused NAME PATTERN EDIT...: edited copy of the parts
 check "6. shards merge to the unsharded bytes" eval 'shards "$TMP/parts" && cp -r "$TMP/parts" "$TMP/merged" &&
     "$BIN" merge "$TMP/merged" && "$BIN" sweep "$SC" "${SW[@]}" -o "$TMP/serial" &&
     cmp "$TMP/merged/sweep.csv" "$TMP/serial/sweep.csv" && cmp "$TMP/merged/sweep_summary.csv" "$TMP/serial/sweep_summary.csv" &&
-    cmp "$TMP/merged/manifest.csv" "$TMP/serial/manifest.csv"'
+    same_manifest "$TMP/merged/manifest.csv" "$TMP/serial/manifest.csv"'
 check "6. a part 5 lines short is refused, naming it" merge_refused cut "[0-9]* rows, but its manifest says"     'head -n -5 sweep.part-1-of-3.csv >x && mv x sweep.part-1-of-3.csv'
 check "6. a part cut mid-number (truncate -s -4) is refused" merge_refused trunc "the last line is cut off"     'truncate -s -4 sweep.part-2-of-3.csv'
 check "6. a tampered value is refused" merge_refused value "checksum .* differs"     "sed -i '5s/,[0-9.e+-]*\$/,0.5/' sweep.part-0-of-3.csv"
@@ -258,7 +258,7 @@ par_sweep() {
     command -v parallel >/dev/null || { echo "  GNU parallel is not installed (scripts/quickstart.sh test installs it)"; return 1; }
     JOBS=3 MARKETSIM=$BIN bash "$SRC/scripts/parallel_sweep.sh" 3 "$TMP/par" "$SC" "${SW[@]}" >/dev/null || return 1
     cmp "$TMP/par/sweep.csv" "$TMP/serial/sweep.csv" && cmp "$TMP/par/sweep_summary.csv" "$TMP/serial/sweep_summary.csv" &&
-        cmp "$TMP/par/manifest.csv" "$TMP/serial/manifest.csv"
+        same_manifest "$TMP/par/manifest.csv" "$TMP/serial/manifest.csv"
 }
 check "parallel_sweep.sh, 3 shards at once under GNU parallel: same bytes as one sweep" par_sweep
 check "parallel_sweep.sh a second time (all resumed): same bytes" \

@@ -9,6 +9,7 @@
 
 #include "../../sim/experiment/sweep_internal.h"
 #include "fuzz_common.h"
+#include "marketsim/hash.h"
 
 static const char identity[] = "fuzz identity\n";
 
@@ -35,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t hn = 0;
     if (size == 0 || !(data[0] & 1u))
         hn = (size_t)snprintf(head, sizeof head, "marketsim-journal 1 %016" PRIx64 "\n",
-                              ms_sweep_fnv1a(identity, strlen(identity)));
+                              ms_hash_fnv1a(identity, strlen(identity)));
     char *buf = malloc(hn + size + 1);
     if (!buf)
         abort();

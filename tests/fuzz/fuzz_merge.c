@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "marketsim/hash.h"
 #include "marketsim/sweep.h"
 
 static void put(const char *dir, const char *name, const uint8_t *data, size_t len)
@@ -39,11 +40,9 @@ static void clean(const char *dir)
 static void put_manifest(const char *dir, int k, const uint8_t *man, size_t man_len,
                          const uint8_t *rows, size_t rows_len)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325), lines = 0;
-    for (size_t i = 0; i < rows_len; i++) {
-        h = (h ^ rows[i]) * UINT64_C(0x100000001b3);
+    uint64_t h = ms_hash_fnv1a(rows, rows_len), lines = 0;
+    for (size_t i = 0; i < rows_len; i++)
         lines += rows[i] == '\n';
-    }
     char tail[160], name[64];
     int n = snprintf(tail, sizeof tail, "shard,%d/2\npart_rows,%llu\npart_fnv1a64,%016llx\n", k,
                      (unsigned long long)(lines ? lines - 1 : 0), (unsigned long long)h);
@@ -79,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     put(dir, "sweep.part-0-of-2.csv", cut[1], len[1]);
     put(dir, "sweep.part-1-of-2.csv", cut[2], len[2]);
     ms_error err;
-    ms_sweep_merge(dir, &err);
+    ms_sweep_merge(dir, "marketsim merge fuzz", &err);
     clean(dir);
     return 0;
 }
