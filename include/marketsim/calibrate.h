@@ -191,7 +191,8 @@ void ms_calib_result_fini(ms_calib_result *res);
  * the fitted values, seed and replications: `marketsim run` on it
  * reproduces the fitted trajectories) and manifest.csv. targets_path and
  * holdout_after (-1 = none) go into the manifest. Returns MS_OK, or
- * MS_EIO / MS_ENOMEM / MS_ECONFIG with err filled and dir unchanged. */
+ * MS_EIO / MS_ENOMEM / MS_ECONFIG with err filled, or MS_EINTR when
+ * *cfg->stop is set before the commit: dir unchanged on any failure. */
 ms_status ms_calib_write(const char *dir, const ms_calib_config *cfg, const ms_calib_result *res,
                          const char *targets_path, int holdout_after, ms_error *err);
 

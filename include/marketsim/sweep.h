@@ -77,8 +77,10 @@ ms_status ms_sweep_run(const ms_sweep_config *cfg, ms_sweep_report *rep, ms_erro
 
 /* Joins the part files of a sharded sweep in DIR into exactly the files an
  * unsharded run writes (manifest.csv's command row is `command`, merge's
- * own command line). Refuses missing or duplicate tasks and manifests
+ * own command line). A non-zero *stop (stop may be NULL) ends it with
+ * MS_EINTR before the commit, DIR as it was. Refuses missing or duplicate tasks and manifests
  * that disagree (MS_EUSAGE with err filled). */
-ms_status ms_sweep_merge(const char *dir, const char *command, ms_error *err);
+ms_status ms_sweep_merge(const char *dir, const char *command, const volatile sig_atomic_t *stop,
+                         ms_error *err);
 
 #endif

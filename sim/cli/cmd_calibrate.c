@@ -271,7 +271,6 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params, c
     ms_calib_result r;
     ms_error err = {0};
     ms_status st = ms_calib_run(&cfg, &r, &err);
-    ms_exp_signals_restore(&saved);
     ms_progress_finish(&pc.bar);
     ms_dir_lock *lock = NULL; /* a second command into -o refuses */
     int busy = 0;             /* another command holds -o: a usage error, as for run */
@@ -281,6 +280,7 @@ static int calibrate(cal_args *a, ms_calib_targets *t, ms_calib_param *params, c
         st = ms_calib_write(a->c.out_dir, &cfg, &r, a->targets,
                             a->holdout_set ? (int)a->holdout : -1, &err);
     ms_dir_lock_release(lock);
+    ms_exp_signals_restore(&saved); /* after the write: a signal never finds temporaries */
     if (st == MS_EINTR)
         fprintf(stderr, "marketsim: calibrate: interrupted; nothing written\n");
     else if (st != MS_OK)

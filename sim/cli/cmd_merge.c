@@ -17,7 +17,9 @@ static const ms_cli_spec spec = {
              "sweep writes. Refuses missing or duplicate tasks, manifests that differ,\n"
              "and a part that fails its proof (the row count and checksum its shard wrote\n"
              "last into its manifest): cut short, extended or edited. Refuses while a\n"
-             "shard still writes into DIR. `--` before DIR lets it start with '-'.\n",
+             "shard still writes into DIR. `--` before DIR lets it start with '-'.\n\n"
+             "Exit status: 0 ok, 1 runtime failure, 2 usage error or parts refused,\n"
+             "130 interrupted (nothing written).\n",
     .opts = options,
     .operands = "DIR",
     .min_operands = 1,
@@ -27,7 +29,16 @@ static const ms_cli_spec spec = {
 static int merge(const char *dir, const char *command)
 {
     ms_error err = {0};
-    ms_status st = ms_sweep_merge(dir, command, &err);
+    /* handlers first, as for every command that writes: a signal must never
+     * find temporaries unguarded */
+    ms_exp_signals sigs;
+    const volatile sig_atomic_t *stop = ms_exp_signals_install(&sigs);
+    ms_status st = ms_sweep_merge(dir, command, stop, &err);
+    ms_exp_signals_restore(&sigs);
+    if (st == MS_EINTR) {
+        fprintf(stderr, "marketsim: merge: interrupted; nothing written\n");
+        return MS_EXIT_INTERRUPTED;
+    }
     if (st != MS_OK) {
         ms_error_print(stderr, &err);
         return st == MS_EUSAGE ? MS_EXIT_USAGE : MS_EXIT_FAIL;

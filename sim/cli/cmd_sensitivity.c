@@ -307,10 +307,11 @@ static int indices(const sens_args *a, const char *dir)
     const volatile sig_atomic_t *stop = ms_exp_signals_install(&saved);
     st = ms_sens_study_compute(s, (unsigned)a->boot, a->c.seed_set ? a->c.seed : info.seed,
                                (int)a->c.threads, on_progress, &bar, stop, &err);
-    ms_exp_signals_restore(&saved);
     ms_progress_finish(&bar);
     ms_buf csv;
     ms_buf_init(&csv);
+    if (st == MS_OK && *stop)
+        st = MS_EINTR; /* a signal after the last index still cancels */
     if (st == MS_OK) {
         ms_sens_study_write_csv(s, &csv);
         st = ms_buf_ok(&csv) ? ms_atomic_write_file(dir, "sensitivity.csv", csv.data, csv.len, &err)
@@ -323,6 +324,7 @@ static int indices(const sens_args *a, const char *dir)
     else if (st != MS_OK)
         ms_error_print(stderr, &err);
     ms_dir_lock_release(lock);
+    ms_exp_signals_restore(&saved); /* after the write: a signal never finds a temporary */
     ms_buf_fini(&csv);
     ms_sens_study_destroy(s);
     return st == MS_OK ? MS_EXIT_OK : st == MS_EINTR ? MS_EXIT_INTERRUPTED : MS_EXIT_FAIL;

@@ -191,6 +191,8 @@ ms_status ms_calib_write(const char *dir, const ms_calib_config *cfg, const ms_c
         st = ms_atomic_set_create(dir, &set, err);
     for (int i = 0; st == MS_OK && i < NFILES; i++)
         st = put(set, names[i], &b[i], err);
+    if (st == MS_OK && cfg->stop && *cfg->stop)
+        st = MS_EINTR; /* a signal while writing still cancels */
     if (st == MS_OK) {
         st = ms_atomic_set_commit(set, err);
         set = NULL;

@@ -39,6 +39,7 @@ typedef struct {
     char *manifest; /* part 0's identity: up to its shard row */
     uint64_t tasks;
     uint32_t reps;
+    const volatile sig_atomic_t *stop;
 } merge_ctx;
 
 /* Finds N from the manifest.part-K-of-N.csv names; all must agree. */
@@ -213,6 +214,10 @@ static ms_status merge_rows(merge_ctx *m, ms_sweep_asm *as, ms_error *err)
     ms_buf_init(&task);
     ms_status st = MS_OK;
     for (uint64_t want = 0; st == MS_OK; want++) {
+        if (m->stop && *m->stop) {
+            st = MS_EINTR;
+            break;
+        }
         part *best = NULL;
         for (uint32_t k = 0; k < m->n; k++)
             if (m->parts[k].id != UINT64_MAX && (!best || m->parts[k].id < best->id))
@@ -279,6 +284,8 @@ static ms_status write_merged(merge_ctx *m, const char *header, const char *comm
         ms_buf_fini(&b);
     }
     ms_sweep_asm_fini(&as);
+    if (st == MS_OK && m->stop && *m->stop)
+        st = MS_EINTR; /* a signal after the last row still cancels */
     if (st == MS_OK)
         st = ms_atomic_set_record(set, "manifest.csv", err);
     if (st == MS_OK)
@@ -290,11 +297,13 @@ static ms_status write_merged(merge_ctx *m, const char *header, const char *comm
     return st;
 }
 
-ms_status ms_sweep_merge(const char *dir, const char *command, ms_error *err)
+ms_status ms_sweep_merge(const char *dir, const char *command, const volatile sig_atomic_t *stop,
+                         ms_error *err)
 {
     merge_ctx m;
     memset(&m, 0, sizeof m);
     m.dir = dir;
+    m.stop = stop;
     char *header = NULL;
     ms_dir_lock *lock = NULL; /* no shard may still be writing */
     ms_status st = ms_dir_lock_take(dir, NULL, &lock, err);

@@ -6,10 +6,11 @@
 #   no manifest.csv: with a directory in the way of summary.csv, and with
 #   the run killed (strace's syscall fault injection) at each rename of its
 #   commit. A later run removes the temporaries a killed run left.
-# - Under `ulimit -f`, run, sweep, a shard and merge exit 1 with a message
-#   naming the path and the reason (not SIGXFSZ's exit 153), leaving no
-#   temporaries.
-# - SIGHUP (an ssh disconnect) is SIGTERM: exit 130, no temporaries.
+# - Under `ulimit -f`, run, sweep, a shard, merge, compare and calibrate
+#   exit 1 with a message naming the path and the reason (not SIGXFSZ's
+#   exit 153), leaving no temporaries.
+# - SIGHUP (an ssh disconnect) is SIGTERM: exit 130, no temporaries; merge
+#   and calibrate interrupted while writing exit 130 and write nothing.
 # usage: bash test_commit.sh MARKETSIM_BINARY SOURCE_DIR
 set -u
 BIN=${1:?usage: test_commit.sh MARKETSIM_BINARY SOURCE_DIR}
@@ -89,6 +90,37 @@ check "merge under ulimit -f: exit 1 (not 153)" [ $rc -eq 1 ]
 check "merge under ulimit -f: the message names the directory and the reason" \
     eval 'grep -q "shards" err && grep -q "File too large" err'
 check "merge under ulimit -f: no temporaries" no_temps shards
+CMPARGS=(compare "$S" --set-b dispute.p_amend=0.9 --set buyers.count=300 -r 2 -q)
+limited "${CMPARGS[@]}" -o xcompare
+rc=$?
+check "compare under ulimit -f: exit 1 (not 153)" [ $rc -eq 1 ]
+check "compare under ulimit -f: the message names the directory and the reason" \
+    eval 'grep -q "xcompare" err && grep -q "File too large" err'
+check "compare under ulimit -f: no temporaries" eval '! find xcompare -name ".*.tmp-*" 2>/dev/null | grep -q .'
+CAL=(calibrate "$SRC/scenarios/baseline.cfg" --targets "$SRC/scenarios/targets/example.csv"
+    --fit decision.beta_price=0.5:4 --set buyers.count=200 --set sim.horizon_months=12 -r 2
+    --max-evals 3 -q)
+limited "${CAL[@]}" -o xcal
+rc=$?
+check "calibrate under ulimit -f: exit 1 (not 153)" [ $rc -eq 1 ]
+check "calibrate under ulimit -f: the message names the file and the reason" \
+    eval 'grep -q "xcal/" err && grep -q "File too large" err'
+check "calibrate under ulimit -f: no temporaries" no_temps xcal
+
+# SIGTERM while writing: strace delivers it at a system call of the write
+# phase; the command must finish as interrupted (130), not die of it (143)
+# and leave temporaries. merge: at its first write(2), mid-stream.
+rm -rf mterm && cp -r shards mterm
+(strace -f -o /dev/null -e inject=write:signal=TERM:when=1 "$BIN" merge mterm >/dev/null 2>mterm.err)
+rc=$?
+check "merge on SIGTERM: exit 130" [ $rc -eq 130 ]
+check "merge on SIGTERM: says so, writes nothing, leaves no temporaries" \
+    eval 'grep -q "interrupted" mterm.err && [ ! -e mterm/manifest.csv ] && [ ! -e mterm/sweep.csv ] && no_temps mterm'
+# calibrate: at the mkdir of -o, after the fit, before its files
+(strace -f -o /dev/null -e inject=mkdir:signal=TERM:when=1 "$BIN" "${CAL[@]}" -o cterm >/dev/null 2>cterm.err)
+rc=$?
+check "calibrate on SIGTERM while writing: exit 130" [ $rc -eq 130 ]
+check "calibrate on SIGTERM while writing: nothing written" eval '[ ! -e cterm ]'
 
 # SIGHUP is SIGTERM
 BIG=(sweep "$S" --set buyers.count=200000 --vary dispute.p_amend=0.1:0.9:8 -r 4 -q)

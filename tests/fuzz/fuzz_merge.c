@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     put(dir, "sweep.part-0-of-2.csv", cut[1], len[1]);
     put(dir, "sweep.part-1-of-2.csv", cut[2], len[2]);
     ms_error err;
-    ms_sweep_merge(dir, "marketsim merge fuzz", &err);
+    ms_sweep_merge(dir, "marketsim merge fuzz", NULL, &err);
     clean(dir);
     return 0;
 }
