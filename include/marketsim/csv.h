@@ -57,6 +57,9 @@ ms_status ms_buf_write(const ms_buf *b, FILE *out);
  * MS_OK; MS_EIO when it cannot be opened or read (errno set, the buffer
  * as it was); MS_ENOMEM (the buffer failed, as any append would leave it). */
 ms_status ms_buf_read_file(ms_buf *b, const char *path);
+/* The same from an open stream, to its end (the caller closes it); MS_ERANGE
+ * (the buffer as it was) when it holds more than max bytes. */
+ms_status ms_buf_read_stream(ms_buf *b, FILE *f, size_t max);
 
 /* Precisions of the two number styles. */
 #define MS_CSV_EXACT_DIGITS 17

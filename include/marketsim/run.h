@@ -45,8 +45,9 @@
 #include "marketsim/scenario.h"
 #include "marketsim/stats.h"
 
-/* Caps shared by every command (one place for them). */
-#define MS_RUN_MAX_REPLICATIONS 1000000u
+/* Caps shared by every command (one place for them): replications as
+ * sim.replications allows them (scenario.h). */
+#define MS_RUN_MAX_REPLICATIONS ((unsigned)MS_MAX_REPLICATIONS)
 #define MS_RUN_MAX_THREADS 1024u
 
 /* One replication's monthly series. Month m runs 0..months-1 (month 0 is

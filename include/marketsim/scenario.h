@@ -27,6 +27,8 @@
 #define MS_MAX_RULES 32 /* per regime */
 #define MS_MAX_SCHEDULE 32
 #define MS_MAX_EVENTS 128
+/* sim.replications's cap: the one replication limit (run.h, the commands' -r) */
+#define MS_MAX_REPLICATIONS 1000000
 #define MS_PACKAGING_DIMS 5 /* governance, integration, persistence, observability, compliance */
 #define MS_ANY (-1)         /* wildcard in rules; "no regime" in switches */
 

@@ -9,10 +9,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_randist.h>
 
+#include "marketsim/clock.h"
 #include "marketsim/engine.h"
 #include "marketsim/hash.h"
 #include "marketsim/rng.h"
@@ -93,13 +93,6 @@ static ms_status seed_events(ms_engine *eng, phold_model *m)
     return MS_OK;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static int params_ok(const ms_phold_params *p)
 {
     return p->lps > 0 && p->events_per_lp > 0 && p->end_time > 0 && p->mean > 0 &&
@@ -122,9 +115,9 @@ ms_status ms_phold_run(const ms_phold_params *p, ms_phold_result *out)
     if (st == MS_OK)
         st = seed_events(eng, &m);
     if (st == MS_OK) {
-        double t0 = now_seconds();
+        double t0 = ms_clock_seconds();
         st = ms_engine_run(eng, p->end_time);
-        out->seconds = now_seconds() - t0;
+        out->seconds = ms_clock_seconds() - t0;
         out->events = ms_engine_events(eng);
         out->pending = ms_engine_pending(eng);
         out->high_water = ms_engine_high_water(eng);

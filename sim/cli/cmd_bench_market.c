@@ -16,8 +16,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "marketsim/clock.h"
 #include "marketsim/market.h"
 #include "marketsim/scenario.h"
 #include "options.h"
@@ -82,13 +82,6 @@ static int find_scenario(char *out, size_t n)
     return stat(out, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int load(const bench_args *a, const char *path, ms_scenario **sc)
 {
     char buyers[48], horizon[48];
@@ -138,9 +131,9 @@ int ms_cli_bench_market(int argc, char **argv)
     memset(&res, 0, sizeof res);
     ms_error err;
     memset(&err, 0, sizeof err);
-    double t0 = now_seconds();
+    double t0 = ms_clock_seconds();
     ms_status st = ms_market_simulate(sc, 0, NULL, &res, &err);
-    double seconds = now_seconds() - t0;
+    double seconds = ms_clock_seconds() - t0;
     if (st == MS_OK)
         report(&a, &res, seconds);
     else

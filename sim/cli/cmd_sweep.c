@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "marketsim/clock.h"
 #include "marketsim/scenario.h"
 #include "marketsim/sweep.h"
 #include "options.h"
@@ -184,13 +184,6 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     return check_args(a);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void on_progress(void *vctx, uint64_t done, uint64_t total)
 {
     progress_ctx *p = vctx;
@@ -198,7 +191,7 @@ static void on_progress(void *vctx, uint64_t done, uint64_t total)
         ms_progress_update(&p->bar, done, total);
         return;
     }
-    double el = now_s() - p->start, rate = el > 0 ? done / el : 0;
+    double el = ms_clock_seconds() - p->start, rate = el > 0 ? done / el : 0;
     fprintf(stderr,
             "{\"done\":%" PRIu64 ",\"total\":%" PRIu64 ",\"elapsed_s\":%.3f,"
             "\"tasks_per_s\":%.3f,\"eta_s\":%.1f}\n",
@@ -261,7 +254,7 @@ static int sweep(const sweep_args *a, const char *command, ms_sweep_executor_fn 
         ms_error_print(stderr, &err);
         return MS_EXIT_USAGE;
     }
-    progress_ctx pc = {.json = a->json && writer, .start = now_s()};
+    progress_ctx pc = {.json = a->json && writer, .start = ms_clock_seconds()};
     ms_progress_init(&pc.bar, "sweep", "tasks", a->c.quiet || !writer);
     ms_exp_signals saved;
     ms_sweep_config cfg = {.scenario_path = a->path,

@@ -2,24 +2,18 @@
 #include "progress.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
-#define MIN_INTERVAL 0.2 /* seconds between redraws */
+#include "marketsim/clock.h"
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#define MIN_INTERVAL 0.2 /* seconds between redraws */
 
 void ms_progress_init(ms_progress *p, const char *label, const char *unit, int quiet)
 {
     p->enabled = !quiet && isatty(STDERR_FILENO);
     p->label = label;
     p->unit = unit;
-    p->start = p->last = now_seconds();
+    p->start = p->last = ms_clock_seconds();
     p->shown = 0;
 }
 
@@ -27,7 +21,7 @@ void ms_progress_update(ms_progress *p, uint64_t done, uint64_t total)
 {
     if (!p->enabled)
         return;
-    double t = now_seconds();
+    double t = ms_clock_seconds();
     if (done < total && t - p->last < MIN_INTERVAL)
         return;
     p->last = t;

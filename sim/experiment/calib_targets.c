@@ -390,20 +390,15 @@ ms_status ms_calib_targets_read(const char *path, const ms_scenario *sc, ms_cali
                                 ms_error *err)
 {
     memset(t, 0, sizeof *t);
+    ms_buf b;
+    ms_buf_init(&b);
     FILE *f = fopen(path, "rb");
     if (!f)
         return ms_error_set(err, MS_ECONFIG, path, 0, "--targets", "cannot open: %s",
                             strerror(errno));
-    ms_buf b;
-    ms_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ms_buf_append(&b, chunk, n);
-    int rerr = ferror(f);
+    ms_status st = ms_buf_read_stream(&b, f, SIZE_MAX);
     fclose(f);
-    ms_status st;
-    if (rerr)
+    if (st == MS_EIO)
         st = ms_error_set(err, MS_EIO, path, 0, "--targets", "read error");
     else if (!ms_buf_ok(&b))
         st = ms_error_set(err, MS_ENOMEM, path, 0, "--targets", "out of memory");

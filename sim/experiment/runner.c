@@ -18,7 +18,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "marketsim/clock.h"
 
 #define POLL_MS 50
 
@@ -119,13 +120,7 @@ static void free_result(const runner *r, void *result)
 
 static void timed_wait(runner *r)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_nsec += POLL_MS * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = ms_clock_after_ms(POLL_MS);
     pthread_cond_timedwait(&r->done_cv, &r->mu, &ts);
 }
 
@@ -206,7 +201,7 @@ static ms_status init_runner(runner *r, const ms_exp_plan *plan, ms_error *err)
         return ms_error_set(err, MS_ENOMEM, "", 0, "", "out of memory");
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_condattr_setclock(&ca, MS_CLOCK_ID);
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->work_cv, NULL);
     pthread_cond_init(&r->done_cv, &ca);

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_MADE_DIRS 32
+#include "io_internal.h"
 
 typedef struct {
     FILE *fp;    /* NULL once closed */
@@ -32,8 +32,7 @@ struct ms_atomic_set {
     char **removals;
     size_t n_removals;
     char *record; /* final path of the commit record, or NULL */
-    char *made[MAX_MADE_DIRS];
-    int n_made;
+    ms_made_dirs made;
 };
 
 /* dir/prefix name suffix, malloc'ed; NULL when out of memory. */
@@ -51,33 +50,13 @@ static ms_status io_error(ms_error *err, const char *path, const char *what)
     return ms_error_set(err, MS_EIO, path, 0, "", "%s: %s", what, strerror(errno));
 }
 
-/* mkdir -p, remembering what it made. Walks the path's prefixes so a
- * missing parent (the default out/) is created too. */
+/* mkdir -p (remembering what it made), then dir must be a directory. */
 static ms_status make_dirs(ms_atomic_set *s, ms_error *err)
 {
-    size_t n = strlen(s->dir);
-    char *p = malloc(n + 1);
-    if (!p)
-        return ms_error_set(err, MS_ENOMEM, s->dir, 0, "", "out of memory");
-    memcpy(p, s->dir, n + 1);
-    ms_status st = MS_OK;
-    for (size_t i = 1; i <= n && st == MS_OK; i++) {
-        if (p[i] != '/' && p[i] != '\0')
-            continue;
-        char saved = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) == 0) {
-            if (s->n_made < MAX_MADE_DIRS && (s->made[s->n_made] = strdup(p)) != NULL)
-                s->n_made++;
-        } else if (errno != EEXIST) {
-            st = io_error(err, p, "cannot create directory");
-        }
-        p[i] = saved;
-    }
+    ms_status st = ms_made_dirs_make(&s->made, s->dir, err);
     struct stat sb;
     if (st == MS_OK && (stat(s->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
         st = ms_error_set(err, MS_EIO, s->dir, 0, "", "not a directory");
-    free(p);
     return st;
 }
 
@@ -89,8 +68,7 @@ static void free_set(ms_atomic_set *s)
     }
     for (size_t i = 0; i < s->n_removals; i++)
         free(s->removals[i]);
-    for (int i = 0; i < s->n_made; i++)
-        free(s->made[i]);
+    ms_made_dirs_fini(&s->made);
     free(s->files);
     free(s->removals);
     free(s->record);
@@ -304,8 +282,7 @@ void ms_atomic_set_abort(ms_atomic_set *s)
         if (s->files[i].tmp)
             unlink(s->files[i].tmp);
     }
-    for (int i = s->n_made - 1; i >= 0; i--)
-        rmdir(s->made[i]); /* fails harmlessly when not empty */
+    ms_made_dirs_remove(&s->made);
     free_set(s);
 }
 

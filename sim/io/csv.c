@@ -113,24 +113,33 @@ ms_status ms_buf_write(const ms_buf *b, FILE *out)
     return MS_OK;
 }
 
+ms_status ms_buf_read_stream(ms_buf *b, FILE *f, size_t max)
+{
+    size_t start = b->len, n;
+    char chunk[65536];
+    ms_status st = MS_OK;
+    while (st == MS_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n > max - (b->len - start))
+            st = MS_ERANGE;
+        else if (ms_buf_append(b, chunk, n) != 0)
+            st = MS_ENOMEM;
+    }
+    if (st == MS_OK && ferror(f))
+        st = MS_EIO;
+    if (st != MS_OK && st != MS_ENOMEM)
+        b->len = start;
+    return st;
+}
+
 ms_status ms_buf_read_file(ms_buf *b, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return MS_EIO;
-    size_t start = b->len, n;
-    char chunk[65536];
-    ms_status st = MS_OK;
-    while (st == MS_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (ms_buf_append(b, chunk, n) != 0)
-            st = MS_ENOMEM;
-    if (st == MS_OK && ferror(f))
-        st = MS_EIO;
+    ms_status st = ms_buf_read_stream(b, f, SIZE_MAX);
     int saved = errno;
     fclose(f);
     errno = saved;
-    if (st != MS_OK)
-        b->len = start;
     return st;
 }
 

@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_MADE_DIRS 32
+#include "io_internal.h"
+
 #define MAX_RETRIES 100
 
 typedef struct {
@@ -27,35 +28,8 @@ typedef struct {
 
 struct ms_dir_lock {
     lock_file dir_lock, part_lock;
-    char *made[MAX_MADE_DIRS]; /* directories take created, outermost first */
-    int n_made;
+    ms_made_dirs made; /* directories take created */
 };
-
-/* mkdir -p dir, remembering what it made. */
-static ms_status make_dirs(ms_dir_lock *l, const char *dir, ms_error *err)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return ms_error_set(err, MS_ENOMEM, dir, 0, "", "out of memory");
-    ms_status st = MS_OK;
-    size_t n = strlen(p);
-    for (size_t i = 1; i <= n && st == MS_OK; i++) {
-        if (p[i] != '/' && p[i] != '\0')
-            continue;
-        char saved = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) == 0) {
-            if (l->n_made < MAX_MADE_DIRS && (l->made[l->n_made] = strdup(p)) != NULL)
-                l->n_made++;
-        } else if (errno != EEXIST) {
-            st =
-                ms_error_set(err, MS_EIO, p, 0, "", "cannot create directory: %s", strerror(errno));
-        }
-        p[i] = saved;
-    }
-    free(p);
-    return st;
-}
 
 /* Opens and flocks path. Returns 0, 1 when someone else holds it, or -1
  * (errno set). */
@@ -125,7 +99,7 @@ ms_status ms_dir_lock_take(const char *dir, const char *part, ms_dir_lock **out,
     if (!l)
         return ms_error_set(err, MS_ENOMEM, dir, 0, "", "out of memory");
     l->dir_lock.fd = l->part_lock.fd = -1;
-    ms_status st = make_dirs(l, dir, err);
+    ms_status st = ms_made_dirs_make(&l->made, dir, err);
     if (st == MS_OK)
         st = take(&l->dir_lock, dir, ".marketsim.lock", part ? LOCK_SH : LOCK_EX,
                   part ? "another marketsim command (not a shard of a sweep) is writing into "
@@ -153,9 +127,7 @@ void ms_dir_lock_release(ms_dir_lock *l)
         return;
     unlock_one(&l->part_lock);
     unlock_one(&l->dir_lock);
-    for (int i = l->n_made - 1; i >= 0; i--) {
-        rmdir(l->made[i]); /* fails, as it should, unless left empty */
-        free(l->made[i]);
-    }
+    ms_made_dirs_remove(&l->made);
+    ms_made_dirs_fini(&l->made);
     free(l);
 }

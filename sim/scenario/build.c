@@ -17,88 +17,29 @@ typedef struct {
     ms_scenario *sc;
 } builder;
 
-static const char *const kind_paths[MS_KIND_COUNT] = {"clouds", "vendors", "products",
-                                                      "buyers.segments", "regimes"};
-
-static int kind_max(int kind)
-{
-    static const int max[MS_KIND_COUNT] = {MS_MAX_CLOUDS, MS_MAX_VENDORS, MS_MAX_PRODUCTS,
-                                           MS_MAX_SEGMENTS, MS_MAX_REGIMES};
-    return max[kind];
-}
-
-/* Pointer to entity i's id buffer, and the count, for a kind. */
-static char *kind_id(ms_scenario *sc, int kind, int i)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return sc->clouds[i].id;
-    case MS_KIND_VENDOR:
-        return sc->vendors[i].id;
-    case MS_KIND_PRODUCT:
-        return sc->products[i].id;
-    case MS_KIND_SEGMENT:
-        return sc->segments[i].id;
-    default:
-        return sc->regimes[i].id;
-    }
-}
-
-static int *kind_count(ms_scenario *sc, int kind)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return &sc->n_clouds;
-    case MS_KIND_VENDOR:
-        return &sc->n_vendors;
-    case MS_KIND_PRODUCT:
-        return &sc->n_products;
-    case MS_KIND_SEGMENT:
-        return &sc->n_segments;
-    default:
-        return &sc->n_regimes;
-    }
-}
-
-static int find_id(const ms_scenario *sc, int kind, const char *id)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return ms_scenario_cloud(sc, id);
-    case MS_KIND_VENDOR:
-        return ms_scenario_vendor(sc, id);
-    case MS_KIND_PRODUCT:
-        return ms_scenario_product(sc, id);
-    case MS_KIND_SEGMENT:
-        return ms_scenario_segment(sc, id);
-    default:
-        return ms_scenario_regime(sc, id);
-    }
-}
-
 static void collect_ids(builder *b, int kind)
 {
-    int *n = kind_count(b->sc, kind);
+    int *n = ms_kind_count(b->sc, kind);
     for (int l = 0; l < b->ld->n; l++) {
         config_setting_t *g =
-            ms_loader_resolve(config_root_setting(&b->ld->layers[l].cfg), kind_paths[kind]);
+            ms_loader_resolve(config_root_setting(&b->ld->layers[l].cfg), ms_kind(kind)->path);
         if (!g || config_setting_type(g) != CONFIG_TYPE_GROUP)
             continue;
         for (int i = 0; i < config_setting_length(g); i++) {
             const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
             const char *id = config_setting_name(e);
-            if (find_id(b->sc, kind, id) >= 0)
+            if (ms_kind_find(b->sc, kind, id) >= 0)
                 continue;
-            if (*n >= kind_max(kind)) {
+            if (*n >= ms_kind(kind)->max) {
                 const char *file;
                 int line;
                 ms_loader_where_setting(b->ld, l, e, &file, &line);
-                ms_errors_add(b->ld->errs, file, line, kind_paths[kind],
-                              "too many %ss (expected at most %d)", ms_schema_kind_name(kind),
-                              kind_max(kind));
+                ms_errors_add(b->ld->errs, file, line, ms_kind(kind)->path,
+                              "too many %ss (expected at most %d)", ms_kind_name(kind),
+                              ms_kind(kind)->max);
                 return;
             }
-            snprintf(kind_id(b->sc, kind, *n), MS_ID_LEN, "%s", id);
+            snprintf(ms_kind_entity(b->sc, kind, *n), MS_ID_LEN, "%s", id); /* its id */
             (*n)++;
         }
     }
@@ -108,21 +49,20 @@ static void dangling(builder *b, const ms_schema_key *k, const char *v, const ch
                      const char *key)
 {
     const char *words[MS_MAX_PRODUCTS];
-    int n = *kind_count(b->sc, k->aux);
+    int n = *ms_kind_count(b->sc, k->aux);
     for (int i = 0; i < n; i++)
-        words[i] = kind_id(b->sc, k->aux, i);
+        words[i] = ms_kind_id(b->sc, k->aux, i);
     int best = ms_schema_suggest_word(words, n, v);
     if (best >= 0)
         ms_errors_add(b->ld->errs, file, line, key,
                       "no %s \"%s\" is defined (did you mean "
                       "\"%s\"?)",
-                      ms_schema_kind_name(k->aux), v, words[best]);
+                      ms_kind_name(k->aux), v, words[best]);
     else
         ms_errors_add(b->ld->errs, file, line, key,
                       "no %s \"%s\" is defined (expected the id "
                       "of a %s under %s)",
-                      ms_schema_kind_name(k->aux), v, ms_schema_kind_name(k->aux),
-                      kind_paths[k->aux]);
+                      ms_kind_name(k->aux), v, ms_kind_name(k->aux), ms_kind(k->aux)->path);
 }
 
 /* Stores a name-like value (string, enum, reference) from text. */
@@ -139,7 +79,7 @@ static void store_name(builder *b, const ms_schema_key *k, char *dst, const char
         idx = MS_ANY;
     else if (k->type == MS_SCHEMA_ENUM)
         idx = ms_schema_choice_index(k->aux, v);
-    else if ((idx = find_id(b->sc, k->aux, v)) < 0)
+    else if ((idx = ms_kind_find(b->sc, k->aux, v)) < 0)
         dangling(b, k, v, file, line, key);
     memcpy(dst, &idx, sizeof idx);
 }
@@ -150,7 +90,7 @@ static void store_refset(builder *b, const ms_schema_key *k, char *dst, const co
     uint32_t mask = 0;
     for (int i = 0; i < config_setting_length(s); i++) {
         const char *v = config_setting_get_string_elem(s, i);
-        int idx = find_id(b->sc, k->aux, v);
+        int idx = ms_kind_find(b->sc, k->aux, v);
         if (idx < 0)
             dangling(b, k, v, file, line, key);
         else
@@ -244,25 +184,9 @@ static const char *suffix_after(const char *path, const char *mark)
     return p ? p + strlen(mark) + 1 : path;
 }
 
-static void *scope_base(ms_scenario *sc, ms_schema_scope scope, int i)
-{
-    switch (scope) {
-    case MS_SCOPE_CLOUD:
-        return &sc->clouds[i];
-    case MS_SCOPE_VENDOR:
-        return &sc->vendors[i];
-    case MS_SCOPE_PRODUCT:
-        return &sc->products[i];
-    case MS_SCOPE_SEGMENT:
-        return &sc->segments[i];
-    default:
-        return sc;
-    }
-}
-
 static void build_keys(builder *b, ms_schema_scope scope, int kind)
 {
-    int nk, count = kind < 0 ? 1 : *kind_count(b->sc, kind);
+    int nk, count = kind < 0 ? 1 : *ms_kind_count(b->sc, kind);
     const ms_schema_key *keys = ms_schema_keys(&nk);
     for (int i = 0; i < count; i++) {
         for (int j = 0; j < nk; j++) {
@@ -272,9 +196,10 @@ static void build_keys(builder *b, ms_schema_scope scope, int kind)
             if (kind < 0)
                 snprintf(path, sizeof path, "%s", keys[j].path);
             else
-                snprintf(path, sizeof path, "%s.%s.%s", kind_paths[kind], kind_id(b->sc, kind, i),
-                         suffix_after(keys[j].path, "<id>"));
-            assign(b, &keys[j], scope_base(b->sc, scope, i), ms_loader_find(b->ld, path), path);
+                snprintf(path, sizeof path, "%s.%s.%s", ms_kind(kind)->path,
+                         ms_kind_id(b->sc, kind, i), suffix_after(keys[j].path, "<id>"));
+            assign(b, &keys[j], kind < 0 ? (void *)b->sc : ms_kind_entity(b->sc, kind, i),
+                   ms_loader_find(b->ld, path), path);
         }
     }
 }
@@ -319,10 +244,9 @@ void ms_build_scenario(ms_loader *ld, ms_scenario *sc)
     if (ld->errs->count)
         return;
     build_keys(&b, MS_SCOPE_ROOT, -1);
-    build_keys(&b, MS_SCOPE_CLOUD, MS_KIND_CLOUD);
-    build_keys(&b, MS_SCOPE_VENDOR, MS_KIND_VENDOR);
-    build_keys(&b, MS_SCOPE_PRODUCT, MS_KIND_PRODUCT);
-    build_keys(&b, MS_SCOPE_SEGMENT, MS_KIND_SEGMENT);
+    for (int k = 0; k < MS_KIND_COUNT; k++)
+        if (ms_kind(k)->scope != MS_SCOPE_NONE) /* regimes hold lists only */
+            build_keys(&b, ms_kind(k)->scope, k);
     for (int r = 0; r < sc->n_regimes; r++) {
         char path[128];
         snprintf(path, sizeof path, "regimes.%s.rules", sc->regimes[r].id);

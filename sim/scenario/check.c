@@ -189,7 +189,7 @@ static int check_refset(ms_loader *ld, const ms_schema_key *k, const config_sett
             ms_errors_add(ld->errs, file, line, key,
                           "element %d is not a %s id (expected an "
                           "array of strings such as [\"aws\", \"azure\"])",
-                          i, ms_schema_kind_name(k->aux));
+                          i, ms_kind_name(k->aux));
             return -1;
         }
     }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "marketsim/csv.h"
 #include "scenario_internal.h"
 
 #define MS_MAX_FILE_BYTES (16u << 20)
@@ -57,23 +58,24 @@ char *ms_scenario_read_file(const char *path, int regular_only, ms_errors *errs)
     FILE *f = open_text(path, regular_only, errs);
     if (!f)
         return NULL;
-    char *buf = malloc(MS_MAX_FILE_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, MS_MAX_FILE_BYTES + 1, f) : 0;
-    int bad = !buf || ferror(f) || n > MS_MAX_FILE_BYTES;
+    ms_buf b;
+    ms_buf_init(&b);
+    ms_status st = ms_buf_read_stream(&b, f, MS_MAX_FILE_BYTES);
     fclose(f);
-    if (bad) {
+    size_t n = b.len;
+    char *buf = (char *)ms_buf_cstr(&b); /* NUL-terminated: b.data, or "" when empty */
+    if (st != MS_OK || !ms_buf_ok(&b)) {
         ms_errors_add(errs, path, 0, "", "%s",
-                      buf ? "cannot read (or larger than 16 MB)" : "out of memory");
-        free(buf);
+                      st == MS_ENOMEM ? "out of memory" : "cannot read (or larger than 16 MB)");
+        ms_buf_fini(&b);
         return NULL;
     }
-    buf[n] = '\0';
     if (memchr(buf, '\0', n)) {
         ms_errors_add(errs, path, 0, "", "contains a NUL byte (expected a text file)");
-        free(buf);
+        ms_buf_fini(&b);
         return NULL;
     }
-    return buf;
+    return b.data ? b.data : strdup(""); /* the caller frees it */
 }
 
 void ms_scenario_dir_of(char *out, size_t cap, const char *path)

@@ -31,29 +31,12 @@
 /* Where key k of the entity named by t lives in sc, or NULL. */
 static char *field(ms_scenario *sc, const ms_schema_key *k, const ms_override_tgt *t)
 {
-    int i = 0;
-    if (k->scope != MS_SCOPE_ROOT) {
-        switch (t->kind) {
-        case MS_KIND_CLOUD:
-            i = ms_scenario_cloud(sc, t->id);
-            return i < 0 || k->scope != MS_SCOPE_CLOUD ? NULL : (char *)&sc->clouds[i] + k->offset;
-        case MS_KIND_VENDOR:
-            i = ms_scenario_vendor(sc, t->id);
-            return i < 0 || k->scope != MS_SCOPE_VENDOR ? NULL
-                                                        : (char *)&sc->vendors[i] + k->offset;
-        case MS_KIND_PRODUCT:
-            i = ms_scenario_product(sc, t->id);
-            return i < 0 || k->scope != MS_SCOPE_PRODUCT ? NULL
-                                                         : (char *)&sc->products[i] + k->offset;
-        case MS_KIND_SEGMENT:
-            i = ms_scenario_segment(sc, t->id);
-            return i < 0 || k->scope != MS_SCOPE_SEGMENT ? NULL
-                                                         : (char *)&sc->segments[i] + k->offset;
-        default:
-            return NULL;
-        }
-    }
-    return t->kind < 0 ? (char *)sc + k->offset : NULL;
+    if (k->scope == MS_SCOPE_ROOT)
+        return t->kind < 0 ? (char *)sc + k->offset : NULL;
+    if (t->kind < 0 || k->scope == MS_SCOPE_NONE || ms_kind(t->kind)->scope != k->scope)
+        return NULL; /* regimes (MS_SCOPE_NONE) take no overrides here */
+    int i = ms_kind_find(sc, t->kind, t->id);
+    return i < 0 ? NULL : (char *)ms_kind_entity(sc, t->kind, i) + k->offset;
 }
 
 /* An integer as set_leaf parses it and check.c's check_number accepts it. */
@@ -97,23 +80,7 @@ static int parse_name(const ms_scenario *sc, const ms_schema_key *k, const char 
         return (*out = ms_schema_choice_index(k->aux, buf)) >= 0 ? 0 : -1;
     if (strcmp(buf, "*") == 0 || strlen(buf) >= MS_ID_LEN)
         return -1;
-    switch (k->aux) {
-    case MS_KIND_CLOUD:
-        *out = ms_scenario_cloud(sc, buf);
-        break;
-    case MS_KIND_VENDOR:
-        *out = ms_scenario_vendor(sc, buf);
-        break;
-    case MS_KIND_PRODUCT:
-        *out = ms_scenario_product(sc, buf);
-        break;
-    case MS_KIND_SEGMENT:
-        *out = ms_scenario_segment(sc, buf);
-        break;
-    default:
-        *out = ms_scenario_regime(sc, buf);
-        break;
-    }
+    *out = ms_kind_find(sc, k->aux, buf);
     return *out >= 0 ? 0 : -1;
 }
 

@@ -52,6 +52,29 @@ enum {
     MS_KIND_REGIME,
     MS_KIND_COUNT
 };
+
+/* The one table of entity kinds: what the loader, the builder, the writer
+ * and the overrides need to know of a kind of named entity. An entity's
+ * struct begins with its id (checked in names.c). */
+typedef struct {
+    const char *name;      /* "cloud", in messages */
+    const char *path;      /* "clouds": the group of entities keyed by id */
+    size_t array, size;    /* offsetof(ms_scenario, clouds), sizeof(ms_cloud) */
+    size_t count;          /* offsetof(ms_scenario, n_clouds) */
+    int max;               /* MS_MAX_CLOUDS */
+    ms_schema_scope scope; /* of its keys; MS_SCOPE_NONE for regimes (lists only) */
+} ms_kind_info;
+
+/* names.c. kind must be an MS_KIND_* (ms_kind_name also takes others). */
+const ms_kind_info *ms_kind(int kind);
+const char *ms_kind_name(int kind); /* "entity" for a kind out of range */
+int *ms_kind_count(ms_scenario *sc, int kind);
+/* Entity i of a kind (i < its count), and its id. */
+void *ms_kind_entity(ms_scenario *sc, int kind, int i);
+const char *ms_kind_id(const ms_scenario *sc, int kind, int i);
+/* Index of the entity with this id, or -1. */
+int ms_kind_find(const ms_scenario *sc, int kind, const char *id);
+
 /* Enum choice tables, for ENUM keys (aux field). */
 enum {
     MS_CHOICE_CLASS,
@@ -85,7 +108,6 @@ const ms_schema_key *ms_schema_find(const char *norm_path);
 /* Names of an enum choice table, NULL-terminated. */
 const char *const *ms_schema_choices(int table);
 int ms_schema_choice_index(int table, const char *name);
-const char *ms_schema_kind_name(int kind);
 /* Writes the last component of a schema path's children of `parent` (the
  * normalized path) that best matches `name` into buf; 0 if none is close. */
 int ms_schema_suggest(const char *parent, const char *name, char *buf, size_t cap);

@@ -71,7 +71,7 @@ static const ms_schema_key schema[] = {
         "stands for value + 2^64.",
         ROOT(seed), MS_SCHEMA_U64),
     I("sim.horizon_months", "60", 1, 1200, "months", "Simulated horizon.", ROOT(horizon_months)),
-    I("sim.replications", "20", 1, 1000000, "", "Independent replications a run does.",
+    I("sim.replications", "20", 1, MS_MAX_REPLICATIONS, "", "Independent replications a run does.",
       ROOT(replications)),
     R("sim.initial_regime", "", MS_KIND_REGIME, MS_SCHEMA_NONE,
       "Regime in force at month 0; empty = the month-0 regime_schedule entry if any, else "
@@ -383,12 +383,6 @@ int ms_schema_choice_index(int table, const char *name)
     return -1;
 }
 
-const char *ms_schema_kind_name(int kind)
-{
-    static const char *const names[] = {"cloud", "vendor", "product", "segment", "regime"};
-    return kind >= 0 && kind < MS_KIND_COUNT ? names[kind] : "entity";
-}
-
 /* Levenshtein distance, capped at 64 characters a word. */
 static int edit_distance(const char *a, const char *b)
 {
@@ -480,7 +474,7 @@ void ms_schema_type_text(const ms_schema_key *k, char *buf, size_t cap)
         snprintf(buf, cap, "group");
         break;
     case MS_SCHEMA_NAMED:
-        snprintf(buf, cap, "group of %ss by id", ms_schema_kind_name(k->aux));
+        snprintf(buf, cap, "group of %ss by id", ms_kind_name(k->aux));
         break;
     case MS_SCHEMA_LIST:
         snprintf(buf, cap, "list of groups");
@@ -504,10 +498,10 @@ void ms_schema_type_text(const ms_schema_key *k, char *buf, size_t cap)
         snprintf(buf, cap, "choice");
         break;
     case MS_SCHEMA_REF:
-        snprintf(buf, cap, "%s id", ms_schema_kind_name(k->aux));
+        snprintf(buf, cap, "%s id", ms_kind_name(k->aux));
         break;
     case MS_SCHEMA_REFSET:
-        snprintf(buf, cap, "array of %s ids", ms_schema_kind_name(k->aux));
+        snprintf(buf, cap, "array of %s ids", ms_kind_name(k->aux));
         break;
     }
 }
@@ -562,12 +556,12 @@ void ms_schema_range_text(const ms_schema_key *k, char *buf, size_t cap)
         snprintf(buf, cap, "%s%s", tmp, (k->flags & MS_SCHEMA_WILD) ? ", *" : "");
         break;
     case MS_SCHEMA_REF:
-        snprintf(buf, cap, "a defined %s id%s%s", ms_schema_kind_name(k->aux),
+        snprintf(buf, cap, "a defined %s id%s%s", ms_kind_name(k->aux),
                  (k->flags & MS_SCHEMA_WILD) ? " or \"*\"" : "",
                  (k->flags & MS_SCHEMA_NONE) ? " or \"\"" : "");
         break;
     case MS_SCHEMA_REFSET:
-        snprintf(buf, cap, "defined %s ids", ms_schema_kind_name(k->aux));
+        snprintf(buf, cap, "defined %s ids", ms_kind_name(k->aux));
         break;
     default:
         buf[0] = '\0';

@@ -34,22 +34,6 @@ static void write_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static const char *ref_id(const ms_scenario *sc, int kind, int idx)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return sc->clouds[idx].id;
-    case MS_KIND_VENDOR:
-        return sc->vendors[idx].id;
-    case MS_KIND_PRODUCT:
-        return sc->products[idx].id;
-    case MS_KIND_SEGMENT:
-        return sc->segments[idx].id;
-    default:
-        return sc->regimes[idx].id;
-    }
-}
-
 static void write_value(writer *w, const ms_schema_key *k, const void *base)
 {
     const char *p = (const char *)base + k->offset;
@@ -85,7 +69,7 @@ static void write_value(writer *w, const ms_schema_key *k, const void *base)
             write_string(w->out, (k->flags & MS_SCHEMA_WILD) ? "*" : "");
         else
             write_string(w->out, k->type == MS_SCHEMA_ENUM ? ms_schema_choices(k->aux)[iv]
-                                                           : ref_id(w->sc, k->aux, iv));
+                                                           : ms_kind_id(w->sc, k->aux, iv));
         break;
     case MS_SCHEMA_REFSET: {
         uint32_t mask;
@@ -109,46 +93,18 @@ static void write_value(writer *w, const ms_schema_key *k, const void *base)
 
 static void write_children(writer *w, const char *norm, const void *base, int regime, int depth);
 
-static int entity_count(const ms_scenario *sc, int kind)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return sc->n_clouds;
-    case MS_KIND_VENDOR:
-        return sc->n_vendors;
-    case MS_KIND_PRODUCT:
-        return sc->n_products;
-    case MS_KIND_SEGMENT:
-        return sc->n_segments;
-    default:
-        return sc->n_regimes;
-    }
-}
-
-static const void *entity_base(const ms_scenario *sc, int kind, int i)
-{
-    switch (kind) {
-    case MS_KIND_CLOUD:
-        return &sc->clouds[i];
-    case MS_KIND_VENDOR:
-        return &sc->vendors[i];
-    case MS_KIND_PRODUCT:
-        return &sc->products[i];
-    case MS_KIND_SEGMENT:
-        return &sc->segments[i];
-    default:
-        return sc;
-    }
-}
-
 static void write_named(writer *w, const ms_schema_key *k, int depth)
 {
     char norm[256];
     snprintf(norm, sizeof norm, "%s.<id>", k->path);
-    for (int i = 0; i < entity_count(w->sc, k->aux); i++) {
+    ms_scenario *sc = (ms_scenario *)w->sc; /* read only */
+    for (int i = 0; i < *ms_kind_count(sc, k->aux); i++) {
         indent(w, depth);
-        fprintf(w->out, "%s = {\n", ref_id(w->sc, k->aux, i));
-        write_children(w, norm, entity_base(w->sc, k->aux, i), i, depth + 1);
+        fprintf(w->out, "%s = {\n", ms_kind_id(sc, k->aux, i));
+        /* a regime's keys are lists, written from sc with the regime's index */
+        const void *base =
+            k->aux == MS_KIND_REGIME ? (const void *)sc : ms_kind_entity(sc, k->aux, i);
+        write_children(w, norm, base, i, depth + 1);
         indent(w, depth);
         fputs("};\n", w->out);
     }
