@@ -7,6 +7,7 @@
  */
 #include "marketsim/engine.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,7 @@ ms_status ms_engine_run(ms_engine *eng, double until)
             ms_eventq_restore(eng->q, &ev);
             break;
         }
+        assert(ev.time >= eng->now); /* the clock never goes backwards */
         eng->now = ev.time;
         eng->events++;
         eng->trace_hash = fold(eng->trace_hash, &ev);

@@ -12,6 +12,8 @@
  */
 #include "marketsim/rng.h"
 
+#include <assert.h>
+
 #include <Random123/philox.h>
 
 /* Invariant: out = Philox(ctr, key) and idx in [0, 4] is the next word of
@@ -27,6 +29,7 @@ typedef struct {
 static unsigned long philox_get(void *vstate)
 {
     philox_state *s = vstate;
+    assert(s->idx <= 4);
     if (s->idx == 4) {
         s->ctr.v[0]++;
         s->out = philox4x32(s->ctr, s->key);

@@ -9,6 +9,7 @@
  * Aggregates change only here, through set_state and mk_commit, so the
  * monthly snapshot never scans the buyers.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,11 @@ static void save_position(mk_market *m, uint32_t id)
 
 static void set_state(mk_market *m, mk_buyer *b, int state)
 {
+    assert(state >= 0 && state < MK_STATE_COUNT);
     m->seg_state[b->segment][b->state]--;
     m->seg_state[b->segment][state]++;
     b->state = (uint8_t)state;
+    mk_assert_counts(m, b->segment);
 }
 
 static int64_t held_amount(const mk_buyer *b, int k)
@@ -48,16 +51,21 @@ static int64_t held_amount(const mk_buyer *b, int k)
  * aggregate it feeds. Both directions read the same stored numbers. */
 void mk_commit(mk_market *m, mk_buyer *b, int sign)
 {
+    assert((sign == 1 || sign == -1) && b->n_held >= 1 && b->n_held <= MK_MAX_HOLD);
     uint32_t clouds = 0;
     for (int k = 0; k < b->n_held; k++) {
         mk_offer *o = &m->off[b->offer[k]];
+        assert(b->offer[k] < m->n_off);
         o->spend += sign * held_amount(b, k);
         o->contracts += sign;
+        assert(o->spend >= 0 && o->contracts >= 0); /* removed as added: never negative */
         clouds |= 1u << o->cloud;
     }
     m->cloud_primary[m->off[b->offer[0]].cloud] += sign;
+    assert(m->cloud_primary[m->off[b->offer[0]].cloud] >= 0);
     if (clouds & (clouds - 1u))
         m->seg_multi[b->segment] += sign;
+    assert(m->seg_multi[b->segment] >= 0);
 }
 
 static ms_status schedule(mk_market *m, double time, uint32_t type, uint32_t id, uint64_t data)

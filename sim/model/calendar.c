@@ -17,6 +17,7 @@
  * or, before the run, it is due in slot 0). Order stays deterministic: a bucket is pushed
  * in insertion order. Events after the horizon are dropped (never run).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -68,6 +69,8 @@ static ms_status bucket_push(mk_bucket *b, double time, uint32_t type, uint32_t 
 
 ms_status mk_schedule_buyer(mk_market *m, double time, uint32_t type, uint32_t id, uint64_t data)
 {
+    /* a bucketed event keeps one bit of data (mk_pending.what) */
+    assert(id < (uint64_t)m->n_buyers && data <= 1);
     if (time > (double)m->sc->horizon_months)
         return MS_OK; /* would never run */
     int slot = slot_of(time);
@@ -80,6 +83,8 @@ ms_status mk_calendar_on_flush(ms_engine *eng, void *model, const ms_event *ev)
 {
     mk_market *m = model;
     int slot = (int)ev->data;
+    /* flushed at its slot's start, before any event of a later slot ran */
+    assert(slot > 0 && slot < m->n_buckets && ms_engine_now(eng) == (double)slot / MK_SLOTS);
     mk_bucket *b = &m->buckets[slot];
     ms_status st = MS_OK;
     /* Touch the slot's buyers now, in one loop of independent loads the

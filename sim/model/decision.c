@@ -14,6 +14,7 @@
  * primary offer) is a renewal whose offers off the home cloud also pay
  * decision.migration_cost.
  */
+#include <assert.h>
 #include <math.h>
 
 #include <gsl/gsl_rng.h>
@@ -188,6 +189,7 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, int forced, mk_choice
 {
     mk_buyer *b = &m->buyers[id];
     mk_tables_refresh(m, b->segment);
+    assert(!(m->dirty & (UINT32_C(1) << b->segment))); /* never read stale */
     int s = b->segment, n = m->n_feas[s];
     double mu = m->sc->decision.nest_scale, w[MK_MAX_OFFERS], z = 0.0;
     double extra = forced ? m->sc->decision.migration_cost : 0.0;

@@ -19,10 +19,14 @@
  *   dirty, and a decision refreshes its own segment's tables before it
  *   reads them (a segment's refresh reads the world, never another
  *   segment's tables, so refreshing lazily gives the same values).
+ * Debug builds assert these where they are cheap to check (a count or an
+ * offer as it changes, a table as it is read); NDEBUG (Release) compiles
+ * the checks out.
  */
 #ifndef MARKETSIM_MODEL_MARKET_INTERNAL_H
 #define MARKETSIM_MODEL_MARKET_INTERNAL_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -205,6 +209,23 @@ typedef struct mk_market {
     double w_sec[MS_MAX_SEGMENTS][MK_MAX_OFFERS];  /* minus a secondary's share of it */
 } mk_market;
 
+/* The state counts of segment s are non-negative and sum to its buyers
+ * (the second invariant above): O(MK_STATE_COUNT), debug builds only. */
+static inline void mk_assert_counts(const mk_market *m, int s)
+{
+#ifndef NDEBUG
+    int64_t sum = 0;
+    for (int k = 0; k < MK_STATE_COUNT; k++) {
+        assert(m->seg_state[s][k] >= 0);
+        sum += m->seg_state[s][k];
+    }
+    assert(sum == m->seg_count[s]);
+#else
+    (void)m;
+    (void)s;
+#endif
+}
+
 /* calendar.c */
 ms_status mk_calendar_init(mk_market *m);
 void mk_calendar_fini(mk_market *m);
@@ -243,8 +264,10 @@ ms_status mk_world_on_exo_end(ms_engine *eng, void *model, const ms_event *ev);
 void mk_switch_regime(mk_market *m, int regime, const char *why);
 ms_status mk_world_dispute_reached(mk_market *m, ms_dispute_event dev);
 
-/* buyers.c */
+/* initial.c: the buyers at month 0 */
 ms_status mk_buyers_init(mk_market *m);
+
+/* buyers.c */
 ms_status mk_buyers_on_trigger(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_eval(ms_engine *eng, void *model, const ms_event *ev);
 ms_status mk_buyers_on_expiry(ms_engine *eng, void *model, const ms_event *ev);
@@ -254,13 +277,15 @@ ms_status mk_buyers_on_migrate(ms_engine *eng, void *model, const ms_event *ev);
 /* A buyer a forced migration left with nothing: its pending expiry or
  * anniversary becomes its next trigger. Returns 1 when it handled ev. */
 int mk_buyers_orphan_event(mk_market *m, uint32_t id, double now, ms_status *st);
+/* Seeks the scratch generator to buyer id's stream at its stored position. */
+void mk_seek(mk_market *m, uint32_t id);
+/* Adds (sign +1) or removes (sign -1) b's commitment from every aggregate. */
+void mk_commit(mk_market *m, mk_buyer *b, int sign);
 
 /* growth.c */
 ms_status mk_schedule_term(mk_market *m, uint32_t id, double now, double end);
 void mk_growth_adopt(mk_market *m, mk_buyer *b, double now);
 void mk_growth_renew(mk_market *m, mk_buyer *b, double now);
-void mk_seek(mk_market *m, uint32_t id);
-void mk_commit(mk_market *m, mk_buyer *b, int sign);
 
 /* decision.c */
 typedef struct {
@@ -275,8 +300,10 @@ void mk_decide(mk_market *m, uint32_t id, int allow_defer, int forced, mk_choice
 
 /* metrics.c */
 ms_status mk_metrics_on_snapshot(ms_engine *eng, void *model, const ms_event *ev);
-ms_status mk_metrics_final(mk_market *m);
 void mk_event_row(mk_market *m, const char *event, const char *subject, const char *detail);
 ms_status mk_metrics_alloc(mk_market *m);
+
+/* summary.c */
+ms_status mk_metrics_final(mk_market *m);
 
 #endif
