@@ -47,10 +47,13 @@ ms_status cmp_files_emit(ms_compare *c, int side, ms_exp_rep_result *r, ms_error
     for (int f = 0; f < MS_RESULTS_COUNT; f++) {
         if (!c->files[side][f])
             continue;
-        if (ms_exp_rep_write(r, (ms_results_file)f, c->files[side][f]) != MS_OK)
-            return ms_error_set(err, MS_EIO, c->cfg.names[side], 0, "", "cannot write %s: %s",
+        if (ms_exp_rep_write(r, (ms_results_file)f, c->files[side][f]) != MS_OK) {
+            char dir[200];
+            snprintf(dir, sizeof dir, "%s/%s", c->cfg.out_dir, c->cfg.names[side]);
+            return ms_error_set(err, MS_EIO, dir, 0, "", "cannot write %s: %s",
                                 ms_results_file_name((ms_results_file)f),
                                 strerror(errno ? errno : EIO));
+        }
         ms_buf_fini(&r->files[f]); /* written: free it before the replication completes */
     }
     /* folded in replication order, as ms_run folds it for run's manifest */

@@ -98,7 +98,7 @@ check "compare under ulimit -f: the message names the directory and the reason" 
     eval 'grep -q "xcompare" err && grep -q "File too large" err'
 check "compare under ulimit -f: no temporaries" eval '! find xcompare -name ".*.tmp-*" 2>/dev/null | grep -q .'
 CAL=(calibrate "$SRC/scenarios/baseline.cfg" --targets "$SRC/scenarios/targets/example.csv"
-    --fit decision.beta_price=0.5:4 --set buyers.count=200 --set sim.horizon_months=12 -r 2
+    --fit decision.beta_price=0.5:4 --set buyers.count=200 --set sim.horizon_months=24 -r 2
     --max-evals 3 -q)
 limited "${CAL[@]}" -o xcal
 rc=$?
