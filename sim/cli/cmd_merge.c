@@ -14,10 +14,11 @@ static const ms_cli_spec spec = {
     .synopsis = "marketsim merge DIR",
     .about = "Joins sweep.part-K-of-N.csv files (from `marketsim sweep --shard K/N`) into\n"
              "sweep.csv, sweep_summary.csv and manifest.csv: exactly the bytes an unsharded\n"
-             "sweep writes (but the manifest's command row, which names merge). Refuses missing or duplicate tasks, manifests that differ,\n"
-             "and a part that fails its proof (the row count and checksum its shard wrote\n"
-             "last into its manifest): cut short, extended or edited. Refuses while a\n"
-             "shard still writes into DIR. `--` before DIR lets it start with '-'.\n\n"
+             "sweep writes, but the manifest's command row (which names merge). Refuses\n"
+             "missing or duplicate tasks, manifests that differ, and a part that fails its\n"
+             "proof (the row count and checksum its shard wrote last into its manifest):\n"
+             "cut short, extended or edited. Refuses while a shard still writes into DIR.\n"
+             "`--` before DIR lets it start with '-'.\n\n"
              "Exit status: 0 ok, 1 runtime failure, 2 usage error or parts refused,\n"
              "130 interrupted (nothing written).\n",
     .opts = options,
