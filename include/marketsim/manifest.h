@@ -55,10 +55,6 @@ void ms_manifest_num(ms_buf *b, const char *key, double value);
 /* Ends the manifest with the command row (NULL writes an empty value). */
 void ms_manifest_end(ms_buf *b, const char *command);
 
-/* The length of text's identity: everything before its `command` row (all
- * of text when it has none). */
-size_t ms_manifest_identity_len(const char *text);
-
 /* A manifest read back: rows in file order. */
 typedef struct {
     char *text; /* the file's bytes, NUL-terminated */

@@ -172,16 +172,3 @@ void ms_manifest_fini(ms_manifest *m)
     free(m->store);
     memset(m, 0, sizeof *m);
 }
-
-size_t ms_manifest_identity_len(const char *text)
-{
-    /* record starts only: a quoted value may hold "\ncommand," itself */
-    int quoted = 0;
-    for (size_t i = 0; text[i]; i++) {
-        if (text[i] == '"')
-            quoted = !quoted;
-        else if (!quoted && text[i] == '\n' && strncmp(text + i + 1, "command,", 8) == 0)
-            return i + 1;
-    }
-    return strlen(text);
-}
