@@ -106,7 +106,7 @@ static ms_status check_manifest(merge_ctx *m, uint32_t k, ms_error *err)
     if (shard)
         shard[1] = '\0';
     if (k == 0) {
-        uint64_t reps;
+        uint64_t reps = 0;
         st = value_u64(&mf, "tasks", 10, &m->tasks) == 0 &&
                      value_u64(&mf, "replications", 10, &reps) == 0
                  ? MS_OK
